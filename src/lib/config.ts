@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.js';
+
+/**
+ * The environment contract (../shared/ARCHITECTURE.md), parsed once at start into a frozen Config
+ * that is passed down. Nothing below src/cli and src/main reads process.env.
+ */
+const SECRET_VARS = new Set(['META_APP_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'METABUYER_ENCRYPTION_KEY']);
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, `must be an http(s) URL such as ${what}`);
+
+const envSchema = z.object({
+  METABUYER_HOME: optional(z.string().min(1)),
+  DATABASE_URL: optional(
+    z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// connection URL'),
+  ),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')),
+  META_GRAPH_URL: optional(httpUrl('https://graph.facebook.com')),
+  META_API_VERSION: optional(z.string().regex(/^v\d{1,3}\.0$/, 'must look like v26.0')),
+  META_APP_ID: optional(z.string().regex(/^\d{1,20}$/, 'must be the numeric Meta app id')),
+  META_APP_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
+  SLACK_SIGNING_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
+  SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-')),
+  SLACK_API_URL: optional(httpUrl('https://slack.com/api/')),
+  METABUYER_ENCRYPTION_KEY: optional(z.string().min(1)),
+  PORT: optional(
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(1, 'must be between 1 and 65535')
+      .max(65535, 'must be between 1 and 65535'),
+  ),
+  LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
+});
+
+export interface Config {
+  /** Embedded data (PGlite, generated key) lives here. */
+  readonly home: string;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly meta: {
+    readonly graphUrl: string;
+    readonly apiVersion: string;
+    readonly appId: string | undefined;
+    readonly appSecret: string | undefined;
+  };
+  readonly slack: {
+    readonly signingSecret: string | undefined;
+    readonly botToken: string | undefined;
+    readonly apiUrl: string;
+  };
+  /** The raw key spec; turned into a Keyring by loadKeyring (which may generate one in embedded mode). */
+  readonly encryptionKey: string | undefined;
+  readonly port: number;
+  readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export function parseConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      // zod messages never include the received value here; secrets are named, never echoed.
+      const hint = SECRET_VARS.has(name) ? ' (value not shown: it is a secret)' : '';
+      return `${name} ${issue.message}${hint}`;
+    });
+    throw new AppError({
+      code: 'config_invalid',
+      verdict: 'invalid',
+      message: `Invalid configuration: ${problems.join('; ')}`,
+      details: { variables: result.error.issues.map((i) => String(i.path[0])) },
+    });
+  }
+  const e = result.data;
+  const config: Config = {
+    home: path.resolve(cwd, e.METABUYER_HOME ?? '.metabuyer'),
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    meta: {
+      graphUrl: (e.META_GRAPH_URL ?? 'https://graph.facebook.com').replace(/\/+$/, ''),
+      apiVersion: e.META_API_VERSION ?? 'v26.0',
+      appId: e.META_APP_ID,
+      appSecret: e.META_APP_SECRET,
+    },
+    slack: {
+      signingSecret: e.SLACK_SIGNING_SECRET,
+      botToken: e.SLACK_BOT_TOKEN,
+      apiUrl: withTrailingSlash(e.SLACK_API_URL ?? 'https://slack.com/api/'),
+    },
+    encryptionKey: e.METABUYER_ENCRYPTION_KEY,
+    port: e.PORT ?? 3000,
+    logLevel: e.LOG_LEVEL ?? 'info',
+  };
+  return deepFreeze(config);
+}
+
+function withTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/** The literal secret values of a config, for the log redactor. */
+export function configSecrets(config: Config): string[] {
+  return [config.meta.appSecret, config.slack.signingSecret, config.slack.botToken, config.encryptionKey].filter(
+    (s): s is string => typeof s === 'string',
+  );
+}
