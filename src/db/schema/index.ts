@@ -1,0 +1,14 @@
+export { actionLog } from './action-log.js';
+export { agents } from './agents.js';
+export { approvalDecisions } from './approval-decisions.js';
+export { entitySnapshots } from './entity-snapshots.js';
+export { executionConfirmations } from './execution-confirmations.js';
+export { insightSnapshots } from './insight-snapshots.js';
+export { metaConnections } from './meta-connections.js';
+export { outbox } from './outbox.js';
+export { planActions } from './plan-actions.js';
+export { plans } from './plans.js';
+export { recommendations } from './recommendations.js';
+export { runs } from './runs.js';
+export { slackMessages } from './slack-messages.js';
+export { slackWorkspaces } from './slack-workspaces.js';
