@@ -1,0 +1,140 @@
+import type { DailyRow, EntityMeta, Level, Snapshot, WindowRow } from '../domain/snapshot.js';
+import type { MetaClient } from './client.js';
+import { addDays, localDate, presetRange } from './dates.js';
+import type { InsightsMode, InsightsQuery } from './insights.js';
+import {
+  compareEntities,
+  compareRows,
+  createInterner,
+  normalizeAccount,
+  normalizeAd,
+  normalizeAdSet,
+  normalizeCampaign,
+  normalizeDailyRow,
+  normalizeWindowRow,
+} from './normalize.js';
+import { choosePurchaseActionType } from './purchases.js';
+import type { InsightsRow } from './schemas.js';
+import { normalizeAccountId } from './usage-headers.js';
+
+export interface ReadAccountSnapshotOptions {
+  adAccountId: string;
+  /** The decision window. Default last_7d. */
+  datePreset?: string;
+  /** Meta's action_attribution_windows; Meta's default (7d_click + 1d_view, per ad set) when absent. */
+  attributionWindows?: readonly string[];
+  /** Complete days of daily rows, ending yesterday in the account's time zone. Default 14. */
+  dailyDays?: number;
+  /** The engine's "now"; daily rows end the local day before it. */
+  takenAt: Date | string;
+  /**
+   * How ad-level insights are fetched. Default: async report runs when the account has more ads than
+   * `asyncAboveAds`, otherwise sync (which itself goes async if Meta says the request is too big).
+   */
+  insightsMode?: InsightsMode;
+  /** Default 5000. */
+  asyncAboveAds?: number;
+}
+
+const ID_FIELD: Record<Level, string> = { campaign: 'campaign_id', adset: 'adset_id', ad: 'ad_id' };
+const METRICS = ['spend', 'impressions', 'reach', 'clicks', 'inline_link_clicks', 'actions', 'action_values'];
+
+export const DEFAULT_ASYNC_ABOVE_ADS = 5000;
+
+/**
+ * The full read the product makes every cycle, in as few Graph calls as paging allows: the account, each
+ * level's metadata through the account's edges, and insights for each level twice (the decision window,
+ * and one row per day for the last `dailyDays` complete days) — 10 paged reads in all, whatever the size
+ * of the account. Campaign-level rows come first and fix the purchase action type; the larger levels are
+ * then normalised page by page, so raw responses never pile up in memory.
+ */
+export async function readAccountSnapshot(
+  client: MetaClient,
+  opts: ReadAccountSnapshotOptions,
+): Promise<Snapshot> {
+  const accountId = normalizeAccountId(opts.adAccountId);
+  const datePreset = opts.datePreset ?? 'last_7d';
+  const dailyDays = opts.dailyDays ?? 14;
+  const takenAt = new Date(opts.takenAt);
+  const intern = createInterner();
+
+  const query = (level: Level, daily: { since: string; until: string } | null): InsightsQuery => ({
+    accountId,
+    level,
+    fields: [ID_FIELD[level]!, ...METRICS],
+    ...(daily ? { timeRange: daily, timeIncrement: 1 } : { datePreset }),
+    ...(opts.attributionWindows?.length ? { attributionWindows: opts.attributionWindows } : {}),
+  });
+
+  // The daily range needs the account's time zone, so the account comes first (one call).
+  const account = normalizeAccount(await client.getAdAccount(accountId));
+  const today = localDate(takenAt, account.timezone);
+  const dailyRange = { since: addDays(today, -dailyDays), until: addDays(today, -1) };
+
+  const ads: EntityMeta[] = [];
+  const [campaigns, adSets, , campaignWindowRaw, campaignDailyRaw] = await Promise.all([
+    client.listCampaigns(accountId),
+    client.listAdSets(accountId),
+    (async () => {
+      for await (const page of client.adPages(accountId)) for (const n of page) ads.push(normalizeAd(n));
+    })(),
+    client.insights(query('campaign', null)),
+    client.insights(query('campaign', dailyRange)),
+  ]);
+
+  // Every purchase in the account shows up in some campaign row, so these rows decide the type for all.
+  const purchaseActionType = choosePurchaseActionType(
+    [...campaignWindowRaw, ...campaignDailyRaw],
+    client.config.purchaseActionTypes,
+  );
+  const windowRows: WindowRow[] = [];
+  const dailyRows: DailyRow[] = [];
+  const ctx = (level: Level) => ({ level, currency: account.currency, purchaseActionType, intern });
+  for (const r of campaignWindowRaw) windowRows.push(normalizeWindowRow(r, ctx('campaign')));
+  for (const r of campaignDailyRaw) dailyRows.push(normalizeDailyRow(r, ctx('campaign')));
+
+  const adMode: InsightsMode =
+    opts.insightsMode ?? (ads.length > (opts.asyncAboveAds ?? DEFAULT_ASYNC_ABOVE_ADS) ? 'async' : 'auto');
+  const windowDates: Array<{ since: string; until: string }> = [];
+  const noteWindow = (r: InsightsRow) => {
+    if (windowDates.length === 0) windowDates.push({ since: r.date_start, until: r.date_stop });
+  };
+  campaignWindowRaw.forEach(noteWindow);
+
+  const stream = async (level: Level, daily: boolean, mode: InsightsMode) => {
+    for await (const page of client.insightsPages(query(level, daily ? dailyRange : null), mode)) {
+      for (const r of page) {
+        if (daily) dailyRows.push(normalizeDailyRow(r, ctx(level)));
+        else {
+          noteWindow(r);
+          windowRows.push(normalizeWindowRow(r, ctx(level)));
+        }
+      }
+    }
+  };
+  await Promise.all([
+    stream('adset', false, opts.insightsMode ?? 'auto'),
+    stream('adset', true, opts.insightsMode ?? 'auto'),
+    stream('ad', false, adMode),
+    stream('ad', true, adMode),
+  ]);
+
+  const window = windowDates[0] ??
+    presetRange(datePreset, today) ?? { since: addDays(today, -1), until: addDays(today, -1) };
+
+  const entities = [...campaigns.map(normalizeCampaign), ...adSets.map(normalizeAdSet), ...ads];
+  for (const e of entities) e.id = intern(e.id);
+  entities.sort(compareEntities);
+  windowRows.sort(compareRows);
+  dailyRows.sort(compareRows);
+
+  return {
+    account,
+    takenAt: takenAt.toISOString(),
+    window: { preset: datePreset, since: window.since, until: window.until },
+    purchaseActionType,
+    entities,
+    windowRows,
+    dailyRows,
+  };
+}
