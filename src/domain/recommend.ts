@@ -1,0 +1,139 @@
+import type { AgentConfig } from './agent-config.js';
+import type { AppliedAction } from './history.js';
+import { compareRecommendations } from './ordering.js';
+import { type Recommendation, RULE_ORDER, type RuleId, SEVERITY_ORDER } from './recommendation.js';
+import { buildRuleContext } from './rules/build-context.js';
+import type { RuleContext } from './rules/context.js';
+import { highCpa } from './rules/high-cpa.js';
+import { highFrequency } from './rules/high-frequency.js';
+import { lowCtr } from './rules/low-ctr.js';
+import { lowRoas } from './rules/low-roas.js';
+import { scaleWinner } from './rules/scale-winner.js';
+import { spendSpike } from './rules/spend-spike.js';
+import { trackingBroken } from './rules/tracking-broken.js';
+import { zeroConversions } from './rules/zero-conversions.js';
+import type { EntityMeta, Snapshot } from './snapshot.js';
+
+export interface RecommendInput {
+  snapshot: Snapshot;
+  config: AgentConfig;
+  /** Writes already made (applied actions and rollbacks), for the scale cooldown. */
+  history?: readonly AppliedAction[];
+  /** The engine's "now"; defaults to the snapshot's takenAt. */
+  now?: string;
+}
+
+type EntityRule = (ctx: RuleContext, entity: EntityMeta) => Recommendation | null;
+
+/**
+ * Which rules look at which entities — the main defence against duplicate and conflicting findings:
+ * - pause rules (high_cpa, zero_conversions) at every level: each level's evidence stands on its own,
+ *   and the planner keeps only the outermost pause of a branch ("nothing under a parent being paused");
+ * - budget rules (low_roas, scale_winner, spend_spike) only at budget units, where the budget lives;
+ * - low_ctr at ads (a creative property), high_frequency at ad sets (an audience property);
+ * - tracking_broken once, for the account.
+ */
+function rulesFor(ctx: RuleContext, entity: EntityMeta): EntityRule[] {
+  const budgetRules: EntityRule[] = ctx.entities.isBudgetUnit(entity)
+    ? [lowRoas, scaleWinner, spendSpike]
+    : [];
+  switch (entity.level) {
+    case 'campaign':
+      return [highCpa, zeroConversions, ...budgetRules];
+    case 'adset':
+      return [highCpa, zeroConversions, highFrequency, ...budgetRules];
+    case 'ad':
+      return [highCpa, zeroConversions, lowCtr];
+  }
+}
+
+/** Rules whose verdict rests on purchase data, and so cannot act while tracking is broken. */
+const CONVERSION_RULES: ReadonlySet<RuleId> = new Set([
+  'high_cpa',
+  'zero_conversions',
+  'low_roas',
+  'scale_winner',
+]);
+
+function actionStrength(rec: Recommendation): number {
+  const a = rec.action!;
+  if (a.type === 'set_status') return 0;
+  return a.to < a.from ? 1 : 2;
+}
+
+/**
+ * One action per entity, decided here rather than left to the planner, so the report never shows two
+ * actions for one object: a pause beats a budget cut beats a raise, then severity, then rule order. The
+ * losers' rule ids are kept in the winner's evidence (`alsoTriggered`) rather than listed twice.
+ */
+function foldPerEntity(recs: Recommendation[]): Recommendation[] {
+  const winners = new Map<string, Recommendation>();
+  const folded = new Map<string, RuleId[]>();
+  for (const rec of recs) {
+    if (!rec.action) continue;
+    const current = winners.get(rec.entityId);
+    if (!current) {
+      winners.set(rec.entityId, rec);
+      continue;
+    }
+    const better =
+      actionStrength(rec) - actionStrength(current) ||
+      SEVERITY_ORDER[rec.severity] - SEVERITY_ORDER[current.severity] ||
+      RULE_ORDER[rec.rule] - RULE_ORDER[current.rule];
+    const loser = better < 0 ? current : rec;
+    if (better < 0) winners.set(rec.entityId, rec);
+    folded.set(rec.entityId, [...(folded.get(rec.entityId) ?? []), loser.rule]);
+  }
+  return recs
+    .filter((rec) => !rec.action || winners.get(rec.entityId) === rec)
+    .map((rec) => {
+      const also = rec.action ? folded.get(rec.entityId) : undefined;
+      if (!also) return rec;
+      const alsoTriggered = [...also].sort((a, b) => RULE_ORDER[a] - RULE_ORDER[b]);
+      return { ...rec, evidence: { ...rec.evidence, alsoTriggered } };
+    });
+}
+
+function withholdConversionActions(recs: Recommendation[]): Recommendation[] {
+  return recs.map((rec) =>
+    rec.action && CONVERSION_RULES.has(rec.rule)
+      ? {
+          ...rec,
+          action: null,
+          evidence: {
+            ...rec.evidence,
+            suppressedBy: 'tracking_broken' as const,
+            sentence: `${rec.evidence.sentence}; action withheld while purchase tracking looks broken`,
+          },
+        }
+      : rec,
+  );
+}
+
+/**
+ * Snapshot → recommendations, each with its evidence and at most one proposed action. Pure and
+ * deterministic: the same input gives the same list in the same order, whatever the order of entities
+ * and rows. Entities that are not delivering (paused themselves or under a paused parent) get nothing.
+ */
+export function recommend(input: RecommendInput): Recommendation[] {
+  const nowMs = Date.parse(input.now ?? input.snapshot.takenAt);
+  if (!Number.isFinite(nowMs)) throw new RangeError(`Not an instant: ${input.now ?? input.snapshot.takenAt}`);
+  const ctx = buildRuleContext(input.snapshot, input.config, input.history ?? [], nowMs);
+
+  const found: Recommendation[] = [];
+  for (const entity of ctx.entities.byId.values()) {
+    if (!ctx.entities.isDelivering(entity)) continue;
+    for (const rule of rulesFor(ctx, entity)) {
+      const rec = rule(ctx, entity);
+      if (rec) found.push(rec);
+    }
+  }
+  const tracking = trackingBroken(ctx);
+  if (tracking) found.push(tracking);
+
+  // Sorting first makes the fold's tie-breaks (and everything after) independent of input order.
+  found.sort(compareRecommendations);
+  let recs = foldPerEntity(found);
+  if (tracking) recs = withholdConversionActions(recs);
+  return recs;
+}

@@ -1,0 +1,89 @@
+import type { AgentConfig } from '../agent-config.js';
+import {
+  accountSeriesFromIndex,
+  type DailyPoint,
+  indexAccountDays,
+  indexDailyRows,
+  seriesFromIndex,
+} from '../daily-series.js';
+import { lastCompleteDay } from '../dates.js';
+import { indexEntities } from '../hierarchy.js';
+import { type AppliedAction, indexHistory } from '../history.js';
+import { addInto, isEmptySums, subtractSums, zeroSums } from '../metrics.js';
+import type { ExcludedDelivery } from '../recommendation.js';
+import type { DeliverySums, EntityMeta, Snapshot } from '../snapshot.js';
+import type { RuleContext } from './context.js';
+
+export function buildRuleContext(
+  snapshot: Snapshot,
+  config: AgentConfig,
+  history: readonly AppliedAction[],
+  nowMs: number,
+): RuleContext {
+  const entities = indexEntities(snapshot.entities);
+
+  // Duplicate rows for one entity are summed, so the result cannot depend on row order.
+  const window = new Map<string, DeliverySums>();
+  for (const row of snapshot.windowRows) {
+    const existing = window.get(row.entityId);
+    if (existing) addInto(existing, row);
+    else window.set(row.entityId, addInto(zeroSums(), row));
+  }
+  const EMPTY = zeroSums();
+  const windowSums = (id: string): DeliverySums => window.get(id) ?? EMPTY;
+
+  const live = new Map<string, { sums: DeliverySums; excluded: ExcludedDelivery | null }>();
+  const liveSums = (entity: EntityMeta) => {
+    const known = live.get(entity.id);
+    if (known) return known;
+    const excludedSums = zeroSums();
+    let count = 0;
+    const exclude = (e: EntityMeta) => {
+      const sums = windowSums(e.id);
+      if (isEmptySums(sums)) return;
+      addInto(excludedSums, sums);
+      count++;
+    };
+    for (const child of entities.childrenOf(entity.id)) {
+      if (!entities.isDelivering(child)) exclude(child);
+      else
+        for (const grandchild of entities.childrenOf(child.id))
+          if (!entities.isDelivering(grandchild)) exclude(grandchild);
+    }
+    const own = windowSums(entity.id);
+    const result =
+      count === 0
+        ? { sums: own, excluded: null }
+        : {
+            sums: subtractSums(own, excludedSums),
+            excluded: {
+              entities: count,
+              spend: excludedSums.spend,
+              purchases: excludedSums.purchases,
+              purchaseValue: excludedSums.purchaseValue,
+            },
+          };
+    live.set(entity.id, result);
+    return result;
+  };
+
+  // Rules read daily series of campaigns and ad sets only; ad-day rows (the bulk of a large snapshot)
+  // are skipped without being indexed.
+  const daily = indexDailyRows(snapshot.dailyRows, new Set(['campaign', 'adset']));
+  const accountDays = indexAccountDays(snapshot.dailyRows);
+  const yesterday = lastCompleteDay(nowMs, snapshot.account.timezone);
+
+  return {
+    snapshot,
+    config,
+    currency: snapshot.account.currency,
+    nowMs,
+    lastCompleteDay: yesterday,
+    entities,
+    history: indexHistory(history),
+    windowSums,
+    liveSums,
+    dailySeries: (id: string, days: number): DailyPoint[] => seriesFromIndex(daily, id, yesterday, days),
+    accountSeries: (days: number): DailyPoint[] => accountSeriesFromIndex(accountDays, yesterday, days),
+  };
+}
