@@ -87,7 +87,7 @@ async function postUpdate(
 }
 
 /** Sets a campaign's, ad set's or ad's status. Only ACTIVE and PAUSED: ARCHIVED and DELETED are one-way. */
-export function setStatus(
+export async function setStatus(
   transport: GraphTransport,
   id: string,
   status: string,
@@ -107,7 +107,7 @@ export function setStatus(
 }
 
 /** Sets a campaign's or ad set's daily budget, in minor units of the account currency. */
-export function setDailyBudget(
+export async function setDailyBudget(
   transport: GraphTransport,
   id: string,
   minorUnits: number,

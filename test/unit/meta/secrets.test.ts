@@ -73,7 +73,7 @@ describe('appsecret_proof', () => {
 
 describe('credentials stay secret', () => {
   it('keeps the token out of logs and errors, even from paging.next URLs that repeat it', async () => {
-    graph = await startFakeGraph((call, n) => {
+    graph = await startFakeGraph((_call, n) => {
       if (n === 1) {
         return {
           json: {
