@@ -152,3 +152,5 @@ export class MetaClient {
 export function createMetaClient(opts: MetaClientOptions): MetaClient {
   return new MetaClient(resolveMetaConfig(opts));
 }
+
+export type { MetaClientOptions } from './config.js';

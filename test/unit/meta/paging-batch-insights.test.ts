@@ -119,8 +119,8 @@ describe('batch', () => {
     client.close();
     expect(results[0]).toEqual({ ok: true, status: 200, data: { ok: 'good' } });
     expect(results[1]).toMatchObject({ ok: false, outcome: 'failed' });
-    expect((results[1] as { error: MetaApiError }).error).toBeInstanceOf(MetaApiError);
-    expect((results[1] as { error: MetaApiError }).error.code).toBe('meta_object_not_found');
+    expect((results[1] as unknown as { error: MetaApiError }).error).toBeInstanceOf(MetaApiError);
+    expect((results[1] as unknown as { error: MetaApiError }).error.code).toBe('meta_object_not_found');
     expect(results[2]).toEqual({ ok: true, status: 200, data: { ok: 'slow' } });
     expect(results[3]).toMatchObject({ ok: false, outcome: 'unknown' });
     expect(calls).toHaveLength(2);
