@@ -1,54 +1,129 @@
 /**
- * The CLI front door. Parses argv, runs one command, renders text or --json. Exit codes: 0 success,
- * 1 operational failure, 2 usage error. Grows with the operations layer (src/ops).
+ * The CLI front door onto src/ops. Parses argv, runs one command, renders text or --json (then exactly
+ * one JSON object on stdout). Exit codes: 0 success, 1 operational failure, 2 usage error.
  */
-import { parseArgs } from 'node:util';
-import { AppError, UsageError, toAppError } from '../lib/errors.js';
+import os from 'node:os';
+import { type AppContext, type ContextOverrides, createAppContext } from '../app/context.js';
+import { parseConfig } from '../lib/config.js';
+import { AppError, toAppError, UsageError } from '../lib/errors.js';
+import { COMMON_FLAGS, parseFlags } from './args.js';
+import type { AnyCommand, CommandIO } from './command.js';
+import { COMMANDS, findCommand } from './registry.js';
 
 type Env = Record<string, string | undefined>;
 
-async function simCommand(argv: string[]): Promise<number> {
-  const usage = 'metabuyer sim --scenario FILE [--port N] [--latency-ms N]';
-  let values: { scenario?: string; port?: string; 'latency-ms'?: string };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: { scenario: { type: 'string' }, port: { type: 'string' }, 'latency-ms': { type: 'string' } },
-      strict: true,
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message, usage);
-  }
-  if (!values.scenario) throw new UsageError('--scenario is required', usage);
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be 0–65535', usage);
-  const latencyMs = values['latency-ms'] === undefined ? 0 : Number(values['latency-ms']);
-  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new UsageError('--latency-ms must be >= 0', usage);
-  const { startSimulator } = await import('../sim/index.js');
-  const sim = await startSimulator({ scenarioPath: values.scenario, port, latencyMs });
-  console.log(`listening on ${sim.url}`);
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  await sim.close();
-  return 0;
+export interface MainOptions {
+  io?: CommandIO;
+  /** A context shared across calls (the demo, in-process tests); the caller closes it. */
+  context?: AppContext;
+  contextOverrides?: ContextOverrides;
+  actor?: string;
 }
 
-export async function main(argv: string[], _env: Env): Promise<number> {
-  const [command, ...rest] = argv;
-  try {
-    switch (command) {
-      case 'sim':
-        return await simCommand(rest);
-      default:
-        throw new UsageError(`unknown command: ${command ?? '(none)'}`, 'metabuyer <command> [flags]');
-    }
-  } catch (e) {
-    const err = toAppError(e);
-    console.error(`error: ${err.message}`);
-    if (err instanceof UsageError && err.usage) console.error(`usage: ${err.usage}`);
-    return err instanceof UsageError ? 2 : err instanceof AppError ? 1 : 1;
+const stdio: CommandIO = {
+  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+};
+
+export async function main(argv: string[], env: Env, opts: MainOptions = {}): Promise<number> {
+  const io = opts.io ?? stdio;
+  const [name, ...rest] = argv;
+  const json = rest.includes('--json');
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
+    const cmd = topic ? findCommand(topic) : undefined;
+    io.out(cmd ? commandHelp(cmd) : overview());
+    return topic && !cmd ? 2 : 0;
   }
+  const command = findCommand(name);
+  let context: AppContext | undefined = opts.context;
+  try {
+    if (!command)
+      throw new UsageError(`unknown command "${name}"`, 'metabuyer <command> [flags]; see `metabuyer help`');
+    const parsed = parseFlags(rest, command.flags, command.usage, command.positionals === true);
+    if (parsed.values.help) {
+      io.out(commandHelp(command));
+      return 0;
+    }
+    const input = command.parse(parsed.values, parsed.positionals);
+    const config = context?.config ?? parseConfig(env);
+    const result = await command.run(
+      {
+        context: async () => {
+          context ??= createAppContext(config, opts.contextOverrides);
+          return context;
+        },
+        actor: opts.actor ?? `cli:${safeUser()}`,
+        io,
+        json,
+      },
+      input,
+    );
+    if (json) {
+      const out = command.json ? command.json(result, input) : result;
+      if (out !== undefined) io.out(JSON.stringify(out));
+    } else {
+      const text = command.text(result, input);
+      if (text) io.out(text);
+    }
+    return command.exitCode ? command.exitCode(result) : 0;
+  } catch (e) {
+    return reportError(e, io, json, context);
+  } finally {
+    if (context && !opts.context) await context.close().catch(() => {});
+  }
+}
+
+function reportError(e: unknown, io: CommandIO, json: boolean, context: AppContext | undefined): number {
+  const err = toAppError(e);
+  const usage = err instanceof UsageError ? err.usage : undefined;
+  const redact = (s: string) => (context ? context.redactor.string(s) : s);
+  const message = redact(err.message);
+  if (!(err instanceof UsageError) && err.code === 'internal') {
+    context?.logger.error('command failed', { err: e });
+  }
+  if (json) {
+    io.out(JSON.stringify({ error: { code: err.code, message, ...(usage ? { usage } : {}) } }));
+  } else {
+    io.err(`error: ${message}`);
+    if (usage) io.err(`usage: ${usage}`);
+  }
+  return err instanceof UsageError ? 2 : err instanceof AppError ? 1 : 1;
+}
+
+function safeUser(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return 'operator';
+  }
+}
+
+function overview(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    'MetaBuyer — Meta Ads operations agent that acts only with your consent.',
+    '',
+    'usage: metabuyer <command> [flags]   (every command takes --json and --help)',
+    '',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Exit codes: 0 success, 1 operational failure, 2 usage error.',
+  ].join('\n');
+}
+
+function commandHelp(c: AnyCommand): string {
+  const flags = { ...c.flags, ...COMMON_FLAGS };
+  const names = Object.entries(flags).map(([n, s]) => [
+    `--${n}${s.placeholder ? ` ${s.placeholder}` : ''}`,
+    s.description,
+  ]);
+  const width = Math.max(...names.map(([n]) => n!.length));
+  return [
+    `${c.name}: ${c.summary}`,
+    '',
+    `usage: ${c.usage}`,
+    '',
+    ...names.map(([n, d]) => `  ${n!.padEnd(width)}  ${d}`),
+  ].join('\n');
 }

@@ -11,9 +11,20 @@ export interface PgErrorInfo {
 export function pgErrorOf(e: unknown): PgErrorInfo | undefined {
   let cur: unknown = e;
   for (let depth = 0; cur && depth < 6; depth++) {
-    const c = cur as { code?: unknown; message?: unknown; constraint?: unknown; constraint_name?: unknown; cause?: unknown };
+    const c = cur as {
+      code?: unknown;
+      message?: unknown;
+      constraint?: unknown;
+      constraint_name?: unknown;
+      cause?: unknown;
+    };
     if (typeof c.code === 'string' && /^[0-9A-Z]{5}$/.test(c.code)) {
-      const constraint = typeof c.constraint_name === 'string' ? c.constraint_name : typeof c.constraint === 'string' ? c.constraint : undefined;
+      const constraint =
+        typeof c.constraint_name === 'string'
+          ? c.constraint_name
+          : typeof c.constraint === 'string'
+            ? c.constraint
+            : undefined;
       return { code: c.code, message: String(c.message ?? ''), constraint };
     }
     cur = c.cause;

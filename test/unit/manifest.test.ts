@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { ROOT, SHARED } from '../support/shared.js';
 
@@ -21,7 +21,9 @@ const BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups'];
 
 describe('the Slack app manifest', () => {
   it('validates against Slack manifest schema 1.0.0', () => {
-    const schema = JSON.parse(readFileSync(path.join(SHARED, 'slack-schemas', 'manifest.schema.1.0.0.json'), 'utf8'));
+    const schema = JSON.parse(
+      readFileSync(path.join(SHARED, 'slack-schemas', 'manifest.schema.1.0.0.json'), 'utf8'),
+    );
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     const validate = ajv.compile(schema);
     const ok = validate(manifest);

@@ -16,7 +16,9 @@ export const actionLog = pgTable(
     adAccountId: text('ad_account_id').notNull(),
     kind: text('kind', { enum: ['execute', 'rollback'] }).notNull(),
     /** intent = about to write; then exactly one of the outcomes. */
-    event: text('event', { enum: ['intent', 'applied', 'failed', 'stale', 'unknown', 'refused', 'reconciled'] }).notNull(),
+    event: text('event', {
+      enum: ['intent', 'applied', 'failed', 'stale', 'unknown', 'refused', 'reconciled'],
+    }).notNull(),
     idempotencyKey: text('idempotency_key').notNull(),
     planId: text('plan_id'),
     planActionId: text('plan_action_id'),

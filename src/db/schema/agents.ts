@@ -19,6 +19,10 @@ export const agents = pgTable(
       .notNull()
       .references(() => metaConnections.id),
     adAccountId: text('ad_account_id').notNull(),
+    /** Read from Meta at connect: budgets and targets are in this currency's minor units. */
+    currency: text('currency').notNull(),
+    accountName: text('account_name'),
+    timezoneName: text('timezone_name'),
     slackWorkspaceId: text('slack_workspace_id').references(() => slackWorkspaces.id),
     /** `C…` channel id; reports and approval queues go there. */
     slackChannelId: text('slack_channel_id'),

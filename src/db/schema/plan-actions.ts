@@ -28,7 +28,17 @@ export const planActions = pgTable(
     toValue: jsonb('to_value').$type<string | number>().notNull(),
     requiresApproval: boolean('requires_approval').notNull(),
     status: text('status', {
-      enum: ['proposed', 'approved', 'rejected', 'executing', 'applied', 'failed', 'stale', 'unknown', 'rolled_back'],
+      enum: [
+        'proposed',
+        'approved',
+        'rejected',
+        'executing',
+        'applied',
+        'failed',
+        'stale',
+        'unknown',
+        'rolled_back',
+      ],
     }).notNull(),
     recommendationId: text('recommendation_id'),
     rule: text('rule'),

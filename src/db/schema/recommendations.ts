@@ -29,4 +29,3 @@ export const recommendations = pgTable(
     index('recommendations_of_run_in_order').on(t.runId, t.ordinal),
   ],
 );
-

@@ -25,5 +25,8 @@ export const slackMessages = pgTable(
     postedAt: ts('posted_at').notNull(),
     lastScannedTs: text('last_scanned_ts'),
   },
-  (t) => [index('slack_messages_threads_of_plan').on(t.planId), index('slack_messages_by_agent').on(t.agentId)],
+  (t) => [
+    index('slack_messages_threads_of_plan').on(t.planId),
+    index('slack_messages_by_agent').on(t.agentId),
+  ],
 );

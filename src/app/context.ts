@@ -1,0 +1,98 @@
+import { Redis } from 'ioredis';
+import type { Database } from '../db/client.js';
+import { openDatabase } from '../db/client.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import { type Config, configSecrets } from '../lib/config.js';
+import type { Keyring } from '../lib/crypto.js';
+import { loadKeyring } from '../lib/keyring-file.js';
+import { createLogger, type Logger } from '../lib/logger.js';
+import { Redactor } from '../lib/redact.js';
+import { createMetaClient, type MetaClient } from '../meta/client.js';
+import type { MetaClientOptions } from '../meta/config.js';
+import { InMemoryUsageStore, type UsageStore } from '../meta/usage-store.js';
+import { RedisUsageStore } from '../meta/usage-store-redis.js';
+
+/**
+ * Everything a command needs from the outside world, built once at start from the parsed Config and
+ * passed down. Tests and the demo pass their own clock, database or Meta client options; nothing below
+ * reads process.env.
+ */
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly redactor: Redactor;
+  /** Opens the database on first use. */
+  database(): Promise<Database>;
+  /** Loads (or, embedded, generates) the encryption keyring on first use. */
+  keyring(): Keyring;
+  /** A Meta client for one access token; every client of this process shares one usage governor. */
+  metaClient(accessToken: string): MetaClient;
+  /** Redis when REDIS_URL is set (opened on first use); undefined otherwise. */
+  redis(): Redis | undefined;
+  close(): Promise<void>;
+}
+
+export interface ContextOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  database?: Database;
+  /** Extra Meta client options (tests: instant sleep, fewer retries). */
+  meta?: Partial<MetaClientOptions>;
+}
+
+export function createAppContext(config: Config, overrides: ContextOverrides = {}): AppContext {
+  const redactor = new Redactor(configSecrets(config));
+  const logger = overrides.logger ?? createLogger({ level: config.logLevel, redactor });
+  let database: Promise<Database> | undefined = overrides.database
+    ? Promise.resolve(overrides.database)
+    : undefined;
+  let keyring: Keyring | undefined;
+  const ownsDatabase = !overrides.database;
+  let redis: Redis | undefined;
+  let usageStore: UsageStore | undefined;
+  const clock = overrides.clock ?? systemClock;
+  const openRedis = (): Redis | undefined => {
+    if (!config.redisUrl) return undefined;
+    redis ??= new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    return redis;
+  };
+  return {
+    config,
+    logger,
+    redactor,
+    clock,
+    database() {
+      database ??= openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+      return database;
+    },
+    keyring() {
+      keyring ??= loadKeyring(config);
+      return keyring;
+    },
+    redis: openRedis,
+    metaClient(accessToken: string) {
+      if (!usageStore) {
+        const r = openRedis();
+        usageStore = r
+          ? new RedisUsageStore({ redis: r, prefix: 'metabuyer:usage:' })
+          : new InMemoryUsageStore();
+      }
+      return createMetaClient({
+        graphUrl: config.meta.graphUrl,
+        apiVersion: config.meta.apiVersion,
+        ...(config.meta.appId ? { appId: config.meta.appId } : {}),
+        ...(config.meta.appSecret ? { appSecret: config.meta.appSecret } : {}),
+        accessToken,
+        logger: logger.child({ component: 'meta' }),
+        clock,
+        usageStore,
+        ...overrides.meta,
+      });
+    },
+    async close() {
+      if (database && ownsDatabase) await (await database).close();
+      if (redis) await redis.quit().catch(() => redis?.disconnect());
+    },
+  };
+}

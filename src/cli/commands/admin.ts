@@ -1,0 +1,72 @@
+import { z } from 'zod';
+import { type HaltResult, pauseAgent, resumeAgent } from '../../ops/halt.js';
+import { initDatabase } from '../../ops/init.js';
+import { validateFlags } from '../args.js';
+import { defineCommand } from '../command.js';
+
+const noFlags = z.object({ 'ad-account': z.string().optional() });
+
+export const initCommand = defineCommand({
+  name: 'init',
+  summary: 'create the embedded database, or migrate DATABASE_URL',
+  usage: 'metabuyer init [--json]',
+  flags: {},
+  parse: () => ({}),
+  run: async (env) => initDatabase(await env.context()),
+  text: (r) =>
+    `Database ready: ${r.database.where} (migrations applied).${
+      r.database.kind === 'pglite' ? `\nEmbedded data and encryption key in ${r.home}` : ''
+    }`,
+});
+
+export const migrateCommand = defineCommand({
+  ...initCommand,
+  name: 'migrate',
+  summary: 'apply database migrations',
+  usage: 'metabuyer migrate [--json]',
+});
+
+function haltText(r: HaltResult): string {
+  if (!r.halted) return `Agent for ${r.adAccountId} resumed: polling and execution are back on.`;
+  return `Agent for ${r.adAccountId} halted: ${r.haltedReason} (by ${r.haltedBy}). Nothing polls or executes until \`metabuyer resume-agent\`.`;
+}
+
+export const pauseAgentCommand = defineCommand({
+  name: 'pause-agent',
+  summary: 'halt polling and execution, saying why',
+  usage: 'metabuyer pause-agent --reason "…" [--ad-account ID] [--json]',
+  flags: {
+    reason: {
+      type: 'string',
+      placeholder: 'TEXT',
+      description: 'why, shown to everyone who tries to run it',
+    },
+  },
+  parse(values) {
+    return validateFlags(
+      noFlags.extend({ reason: z.string().trim().min(3, 'must say why (at least 3 characters)').max(500) }),
+      values,
+      this.usage,
+    );
+  },
+  run: async (env, input) =>
+    pauseAgent(await env.context(), {
+      adAccount: input['ad-account'],
+      reason: input.reason,
+      actor: env.actor,
+    }),
+  text: haltText,
+});
+
+export const resumeAgentCommand = defineCommand({
+  name: 'resume-agent',
+  summary: 'resume polling and execution',
+  usage: 'metabuyer resume-agent [--ad-account ID] [--json]',
+  flags: {},
+  parse(values) {
+    return validateFlags(noFlags, values, this.usage);
+  },
+  run: async (env, input) =>
+    resumeAgent(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
+  text: haltText,
+});

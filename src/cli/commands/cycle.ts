@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import { toPlanActionJson } from '../../domain/contract.js';
+import { planActions } from '../../ops/plan-actions.js';
+import { runNow, runNowJson } from '../../ops/run-now.js';
+import { validateFlags } from '../args.js';
+import { defineCommand } from '../command.js';
+import { plural, table } from '../format.js';
+import { showValue } from './values.js';
+
+const scope = z.object({ 'ad-account': z.string().optional() });
+
+export const runNowCommand = defineCommand({
+  name: 'run-now',
+  summary: 'poll Meta now, store the snapshot, recommend',
+  usage: 'metabuyer run-now [--ad-account ID] [--json]',
+  flags: {},
+  parse(values) {
+    return validateFlags(scope, values, this.usage);
+  },
+  run: async (env, input) =>
+    runNow(await env.context(), {
+      adAccount: input['ad-account'],
+      trigger: 'cli',
+      ...(env.json ? {} : { onProgress: (step: string) => env.io.err(`… ${step}`) }),
+    }),
+  text(r) {
+    const { high, medium, low } = r.counts;
+    const lines = [
+      `Summary: ${r.summaryLine}`,
+      `Top recs: ${high} high, ${medium} medium${low > 0 ? `, ${low} low` : ''}`,
+      `Window ${r.snapshot.window.since} … ${r.snapshot.window.until} (${r.snapshot.window.preset}), ${r.snapshot.entities.length} objects, ${plural(r.graphCalls, 'Graph call')}.`,
+    ];
+    for (const rec of r.recommendations) {
+      const action = rec.action
+        ? ` → ${rec.action.type === 'set_status' ? `${rec.action.to}` : `budget ${showValue(rec.action.type, rec.action.from, r.snapshot.account.currency)} → ${showValue(rec.action.type, rec.action.to, r.snapshot.account.currency)}`}`
+        : ' (alert)';
+      lines.push(`  [${rec.severity}] ${rec.rule} · ${rec.level} ${rec.entityName}${action}`);
+      lines.push(`      ${rec.evidence.sentence}`);
+    }
+    lines.push(r.report.detail);
+    return lines.join('\n');
+  },
+  json: runNowJson,
+});
+
+export const planActionsCommand = defineCommand({
+  name: 'plan-actions',
+  summary: 'build the plan of actions (A1, A2…) from the latest run',
+  usage: 'metabuyer plan-actions [--ad-account ID] [--json]',
+  flags: {},
+  parse(values) {
+    return validateFlags(scope, values, this.usage);
+  },
+  run: async (env, input) =>
+    planActions(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
+  text(r) {
+    const lines = [`Planned actions: ${r.actions.length}`, `Requires approval: ${r.requiresApproval}`];
+    if (r.actions.length > 0) {
+      lines.push(
+        table(
+          ['key', 'action', 'entity', 'change', 'approval', 'why'],
+          r.plan.actions.map((a) => [
+            a.key,
+            a.type,
+            `${a.level} ${a.entityName} (${a.entityId})`,
+            `${showValue(a.type, a.from, r.currency)} → ${showValue(a.type, a.to, r.currency)}`,
+            a.requiresApproval ? 'required' : 'waived',
+            `${a.rule}: ${a.evidence.sentence}`,
+          ]),
+        ),
+      );
+    }
+    for (const b of r.plan.blocked) {
+      const last = b.events.at(-1);
+      lines.push(`  not planned: ${b.rule} on ${b.action.entityId} — ${last?.guardrail}: ${last?.detail}`);
+    }
+    lines.push(
+      `Plan ${r.planId} expires ${r.expiresAt}.${r.supersededPlanId ? ` It supersedes ${r.supersededPlanId}.` : ''}`,
+    );
+    if (r.actions.length > 0)
+      lines.push(
+        'Decide with `metabuyer approve A1 …` / `reject` (or in the Slack thread), then `metabuyer execute-actions --confirm …`.',
+      );
+    return lines.join('\n');
+  },
+  json: (r) => ({
+    plan: {
+      id: r.planId,
+      run_id: r.runId,
+      expires_at: r.expiresAt,
+      superseded_plan_id: r.supersededPlanId,
+      actions: r.plan.actions.map((a) => ({
+        ...toPlanActionJson(a),
+        entity_name: a.entityName,
+        rule: a.rule,
+        evidence: a.evidence.sentence,
+      })),
+    },
+  }),
+});

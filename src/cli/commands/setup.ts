@@ -1,0 +1,153 @@
+import { z } from 'zod';
+import { setup, slackTargetSchema } from '../../ops/setup.js';
+import { validateFlags } from '../args.js';
+import { defineCommand } from '../command.js';
+
+const bool = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
+const positiveDecimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 120 or 45.50');
+const int = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+const list = (item: z.ZodString) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(item));
+
+const flagsSchema = z.object({
+  'ad-account': z.string().optional(),
+  apply: z.boolean().optional(),
+  'target-cpa': positiveDecimal.optional(),
+  'target-roas': z.coerce
+    .number({ message: 'must be a number such as 1.8' })
+    .positive('must be above 0')
+    .optional(),
+  'date-preset': z
+    .enum(['yesterday', 'last_3d', 'last_7d', 'last_14d', 'last_28d', 'last_30d', 'last_90d'], {
+      message: 'must be one of yesterday, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d',
+    })
+    .optional(),
+  'attribution-window': z
+    .enum(['1d_click', '7d_click', '1d_view', '1d_click_1d_view', '7d_click_1d_view'], {
+      message: 'must be one of 1d_click, 7d_click, 1d_view, 1d_click_1d_view, 7d_click_1d_view',
+    })
+    .optional(),
+  'source-of-truth': z.enum(['meta'], { message: 'must be meta (the only source supported)' }).optional(),
+  'slack-target': slackTargetSchema.optional(),
+  'execution-enabled': bool.optional(),
+  'interval-seconds': int(300, 604_800).optional(),
+  'rollback-window-hours': int(1, 720).optional(),
+  'plan-ttl-hours': int(1, 168).optional(),
+  approvers: list(
+    z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids such as U012AB3CD'),
+  ).optional(),
+  'max-budget-change-pct': int(1, 100).optional(),
+  'max-actions': int(1, 200).optional(),
+  'approval-waiver-pct': int(0, 100).optional(),
+  'protect-ids': list(z.string().regex(/^\d{1,20}$/, 'must be Meta object ids (digits)')).optional(),
+  'protect-names': list(z.string().min(1)).optional(),
+});
+
+export const setupCommand = defineCommand({
+  name: 'setup',
+  summary: "show, then with --apply store, the agent's configuration",
+  usage:
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--approvers U1,U2] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
+  flags: {
+    apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
+    'target-cpa': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'target cost per purchase, in the account currency',
+    },
+    'target-roas': { type: 'string', placeholder: 'N', description: 'target return on ad spend, e.g. 1.8' },
+    'date-preset': { type: 'string', placeholder: 'P', description: 'decision window (default last_7d)' },
+    'attribution-window': {
+      type: 'string',
+      placeholder: 'W',
+      description: 'attribution window (default 7d_click)',
+    },
+    'source-of-truth': { type: 'string', placeholder: 'meta', description: 'where conversions are counted' },
+    'slack-target': {
+      type: 'string',
+      placeholder: 'channel:C…',
+      description: 'where reports and approval queues go',
+    },
+    'execution-enabled': { type: 'string', placeholder: 'true|false', description: 'allow confirmed writes' },
+    'interval-seconds': { type: 'string', placeholder: 'N', description: 'poll interval (default 21600)' },
+    'rollback-window-hours': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'how long writes can be undone (72)',
+    },
+    'plan-ttl-hours': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'how long a plan stays executable (24)',
+    },
+    approvers: { type: 'string', placeholder: 'U1,U2', description: 'Slack users who may approve' },
+    'max-budget-change-pct': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'largest budget change per action (20)',
+    },
+    'max-actions': { type: 'string', placeholder: 'N', description: 'most actions in one plan (10)' },
+    'approval-waiver-pct': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'budget decreases of at most N % need no approval (0: all need approval)',
+    },
+    'protect-ids': { type: 'string', placeholder: 'ID,ID', description: 'objects never touched' },
+    'protect-names': {
+      type: 'string',
+      placeholder: 'GLOB,GLOB',
+      description: 'names never touched, e.g. "*brand*"',
+    },
+  },
+  parse(values) {
+    return validateFlags(flagsSchema, values, this.usage);
+  },
+  run: async (env, f) =>
+    setup(await env.context(), {
+      adAccount: f['ad-account'],
+      apply: f.apply === true,
+      changes: {
+        targetCpa: f['target-cpa'],
+        targetRoas: f['target-roas'],
+        datePreset: f['date-preset'],
+        attributionWindow: f['attribution-window'],
+        sourceOfTruth: f['source-of-truth'],
+        slackChannelId: f['slack-target'],
+        executionEnabled: f['execution-enabled'],
+        intervalSeconds: f['interval-seconds'],
+        rollbackWindowHours: f['rollback-window-hours'],
+        planTtlHours: f['plan-ttl-hours'],
+        approvers: f.approvers,
+        maxBudgetChangePct: f['max-budget-change-pct'],
+        maxActionsPerPlan: f['max-actions'],
+        approvalWaiverMaxDecreasePct:
+          f['approval-waiver-pct'] === undefined
+            ? undefined
+            : f['approval-waiver-pct'] === 0
+              ? null
+              : f['approval-waiver-pct'],
+        protectedEntityIds: f['protect-ids'],
+        protectedNamePatterns: f['protect-names'],
+      },
+    }),
+  text(r) {
+    if (r.changes.length === 0) return `No change: ${r.adAccountId} is already configured that way.`;
+    const lines = r.changes.map((c) => `  ${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`);
+    return r.applied
+      ? `Config applied to ${r.adAccountId}:\n${lines.join('\n')}`
+      : `Would change ${r.adAccountId}:\n${lines.join('\n')}\nRun again with --apply to store it.`;
+  },
+});

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { validateFlags } from '../args.js';
+import { defineCommand } from '../command.js';
+
+export const simCommand = defineCommand({
+  name: 'sim',
+  summary: 'serve a simulated Meta Graph API from a scenario file',
+  usage: 'metabuyer sim --scenario FILE [--port N] [--latency-ms N]',
+  flags: {
+    scenario: {
+      type: 'string',
+      placeholder: 'FILE',
+      description: 'scenario JSON (see examples/seed-demo.json)',
+    },
+    port: { type: 'string', placeholder: 'N', description: 'port on 127.0.0.1 (default: a free one)' },
+    'latency-ms': { type: 'string', placeholder: 'N', description: 'added to every Graph response' },
+  },
+  parse(values) {
+    return validateFlags(
+      z.object({
+        scenario: z.string().min(1),
+        port: z.coerce
+          .number({ message: 'must be a port number' })
+          .int()
+          .min(0, 'must be 0–65535')
+          .max(65535, 'must be 0–65535')
+          .default(0),
+        'latency-ms': z.coerce
+          .number({ message: 'must be a number of milliseconds' })
+          .min(0, 'must be >= 0')
+          .max(60_000)
+          .default(0),
+      }),
+      values,
+      this.usage,
+    );
+  },
+  async run(env, input) {
+    const { startSimulator } = await import('../../sim/index.js');
+    const sim = await startSimulator({
+      scenarioPath: input.scenario,
+      port: input.port,
+      latencyMs: input['latency-ms'],
+    });
+    env.io.out(env.json ? JSON.stringify({ listening: sim.url }) : `listening on ${sim.url}`);
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    await sim.close();
+    return { stopped: true as const, url: sim.url };
+  },
+  text: () => '',
+  json: () => undefined,
+});

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { executeActions } from '../../ops/execute.js';
+import { rollbackActions } from '../../ops/rollback.js';
+import { validateFlags } from '../args.js';
+import { defineCommand } from '../command.js';
+import { showValue } from './values.js';
+
+const confirm = z.enum(['sandbox', 'live'], {
+  message: 'must be sandbox or live (the environment you are writing to)',
+});
+const limit = (max: number, dflt: number) =>
+  z.coerce
+    .number({ message: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, `must be 1 to ${max}`)
+    .max(max, `must be 1 to ${max}`)
+    .default(dflt);
+
+export const executeActionsCommand = defineCommand({
+  name: 'execute-actions',
+  summary: 'apply the approved actions of the active plan, each re-checked live first',
+  usage: 'metabuyer execute-actions --confirm sandbox|live [--plan ID] [--ad-account ID] [--json]',
+  flags: {
+    confirm: {
+      type: 'string',
+      placeholder: 'sandbox|live',
+      description: "must match the connection's environment",
+    },
+    plan: {
+      type: 'string',
+      placeholder: 'ID',
+      description: 'the plan you reviewed; refused if a newer one exists',
+    },
+  },
+  parse(values) {
+    return validateFlags(
+      z.object({
+        'ad-account': z.string().optional(),
+        confirm,
+        plan: z
+          .string()
+          .regex(/^plan_[0-9A-Z]+$/, 'must be a plan id (plan_…)')
+          .optional(),
+      }),
+      values,
+      this.usage,
+    );
+  },
+  run: async (env, f) =>
+    executeActions(await env.context(), {
+      adAccount: f['ad-account'],
+      confirm: f.confirm,
+      actor: env.actor,
+      ...(f.plan ? { planId: f.plan } : {}),
+    }),
+  text(r) {
+    const reasons = Object.entries(r.skippedBy)
+      .map(([k, v]) => `${v} ${k}`)
+      .join(', ');
+    const lines = [
+      `applied=${r.applied} skipped=${r.skipped}${reasons ? ` (${reasons})` : ''} failed=${r.failed}`,
+    ];
+    for (const x of r.results) {
+      lines.push(
+        `  ${x.key} ${x.outcome.padEnd(7)} ${x.type} ${x.level} ${x.entityName}: ${showValue(x.type, x.from, r.currency)} → ${showValue(x.type, x.to, r.currency)}${x.reason ? ` — ${x.reason}` : ''}`,
+      );
+    }
+    lines.push(r.applied + r.failed > 0 ? 'action log updated' : 'nothing written');
+    return lines.join('\n');
+  },
+  json: (r) => ({
+    applied: r.applied,
+    skipped: r.skipped,
+    failed: r.failed,
+    unknown: r.unknown,
+    plan_id: r.planId,
+    confirmation_id: r.confirmationId,
+    results: r.results.map((x) => ({ key: x.key, outcome: x.outcome, reason: x.reason })),
+  }),
+  exitCode: (r) => (r.failed > 0 ? 1 : 0),
+});
+
+export const rollbackActionsCommand = defineCommand({
+  name: 'rollback-actions',
+  summary: 'undo the newest applied writes inside the rollback window',
+  usage: 'metabuyer rollback-actions --confirm sandbox|live [--limit N] [--ad-account ID] [--json]',
+  flags: {
+    confirm: {
+      type: 'string',
+      placeholder: 'sandbox|live',
+      description: "must match the connection's environment",
+    },
+    limit: { type: 'string', placeholder: 'N', description: 'how many writes, newest first (default 1)' },
+  },
+  parse(values) {
+    return validateFlags(
+      z.object({ 'ad-account': z.string().optional(), confirm, limit: limit(50, 1) }),
+      values,
+      this.usage,
+    );
+  },
+  run: async (env, f) =>
+    rollbackActions(await env.context(), {
+      adAccount: f['ad-account'],
+      confirm: f.confirm,
+      actor: env.actor,
+      limit: f.limit,
+    }),
+  text(r) {
+    const lines = [`rolled_back=${r.rolled_back} refused=${r.refused} failed=${r.failed}`];
+    for (const x of r.results) {
+      lines.push(
+        `  ${x.key ?? x.logId} ${x.outcome}: ${x.type} ${x.level} ${x.entityName ?? x.entityId} back to ${showValue(x.type, x.from, r.currency)}${x.reason ? ` — ${x.reason}` : ''}`,
+      );
+    }
+    if (r.results.length === 0) {
+      const why = [
+        r.alreadyRolledBack > 0 ? `${r.alreadyRolledBack} already rolled back` : '',
+        r.outsideWindow > 0 ? `${r.outsideWindow} older than the ${r.windowHours} h rollback window` : '',
+      ].filter(Boolean);
+      lines.push(
+        `Nothing to roll back within ${r.windowHours} h${why.length > 0 ? ` (${why.join('; ')})` : ''}.`,
+      );
+    }
+    return lines.join('\n');
+  },
+  json: (r) => ({
+    rolled_back: r.rolled_back,
+    refused: r.refused,
+    failed: r.failed,
+    already_rolled_back: r.alreadyRolledBack,
+    outside_window: r.outsideWindow,
+    results: r.results.map((x) => ({ key: x.key, log_id: x.logId, outcome: x.outcome, reason: x.reason })),
+  }),
+  exitCode: (r) => (r.failed > 0 ? 1 : 0),
+});

@@ -1,0 +1,36 @@
+import type { AnyCommand } from './command.js';
+import { actionLogCommand } from './commands/action-log.js';
+import { initCommand, migrateCommand, pauseAgentCommand, resumeAgentCommand } from './commands/admin.js';
+import { connectCommand } from './commands/connect.js';
+import { planActionsCommand, runNowCommand } from './commands/cycle.js';
+import { approveCommand, clearCommand, rejectCommand } from './commands/decide.js';
+import { doctorCommand } from './commands/doctor.js';
+import { setupCommand } from './commands/setup.js';
+import { simCommand } from './commands/sim.js';
+import { statusCommand } from './commands/status.js';
+import { executeActionsCommand, rollbackActionsCommand } from './commands/writes.js';
+
+/** Every command, in the order `metabuyer help` lists them. */
+export const COMMANDS: AnyCommand[] = [
+  initCommand,
+  connectCommand,
+  setupCommand,
+  doctorCommand,
+  statusCommand,
+  runNowCommand,
+  planActionsCommand,
+  approveCommand,
+  rejectCommand,
+  clearCommand,
+  executeActionsCommand,
+  actionLogCommand,
+  rollbackActionsCommand,
+  pauseAgentCommand,
+  resumeAgentCommand,
+  simCommand,
+  migrateCommand,
+];
+
+export function findCommand(name: string): AnyCommand | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

@@ -1,0 +1,98 @@
+import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { actionLog } from '../schema/index.js';
+
+export type ActionLogRow = typeof actionLog.$inferSelect;
+export type NewActionLogEntry = Omit<typeof actionLog.$inferInsert, 'seq'>;
+
+/**
+ * Appends an entry unless one with the same idempotency key exists. Returns whether this call wrote
+ * it: a retried or resumed worker that reaches the same point again records nothing new.
+ */
+export async function appendLog(db: Db, entry: NewActionLogEntry): Promise<boolean> {
+  const rows = await db
+    .insert(actionLog)
+    .values(entry)
+    .onConflictDoNothing()
+    .returning({ seq: actionLog.seq });
+  return rows.length === 1;
+}
+
+export async function logByIdempotencyKey(db: Db, key: string): Promise<ActionLogRow | undefined> {
+  const [row] = await db.select().from(actionLog).where(eq(actionLog.idempotencyKey, key));
+  return row;
+}
+
+export async function newestLog(db: Db, agentId: string, limit: number): Promise<ActionLogRow[]> {
+  return db
+    .select()
+    .from(actionLog)
+    .where(eq(actionLog.agentId, agentId))
+    .orderBy(desc(actionLog.seq))
+    .limit(limit);
+}
+
+export async function logForActions(db: Db, planActionIds: string[]): Promise<ActionLogRow[]> {
+  if (planActionIds.length === 0) return [];
+  return db
+    .select()
+    .from(actionLog)
+    .where(inArray(actionLog.planActionId, planActionIds))
+    .orderBy(actionLog.seq);
+}
+
+/** Applied writes of the executor (not rollbacks), newest first, since a moment. */
+export async function appliedWritesSince(db: Db, agentId: string, since: Date): Promise<ActionLogRow[]> {
+  return db
+    .select()
+    .from(actionLog)
+    .where(
+      and(
+        eq(actionLog.agentId, agentId),
+        eq(actionLog.kind, 'execute'),
+        inArray(actionLog.event, ['applied', 'reconciled']),
+        gte(actionLog.at, since),
+      ),
+    )
+    .orderBy(desc(actionLog.seq));
+}
+
+export async function appliedWritesBefore(db: Db, agentId: string, before: Date): Promise<ActionLogRow[]> {
+  return db
+    .select()
+    .from(actionLog)
+    .where(
+      and(
+        eq(actionLog.agentId, agentId),
+        eq(actionLog.kind, 'execute'),
+        inArray(actionLog.event, ['applied', 'reconciled']),
+        lt(actionLog.at, before),
+      ),
+    )
+    .orderBy(desc(actionLog.seq));
+}
+
+/** Rollback entries that undid any of these writes. */
+export async function rollbacksOf(db: Db, logIds: string[]): Promise<ActionLogRow[]> {
+  if (logIds.length === 0) return [];
+  return db
+    .select()
+    .from(actionLog)
+    .where(and(eq(actionLog.kind, 'rollback'), inArray(actionLog.rollbackOf, logIds)))
+    .orderBy(actionLog.seq);
+}
+
+/** Every applied write (and rollback) of an agent since a moment: the history guardrails look at. */
+export async function writesSince(db: Db, agentId: string, since: Date): Promise<ActionLogRow[]> {
+  return db
+    .select()
+    .from(actionLog)
+    .where(
+      and(
+        eq(actionLog.agentId, agentId),
+        inArray(actionLog.event, ['applied', 'reconciled']),
+        gte(actionLog.at, since),
+      ),
+    )
+    .orderBy(actionLog.seq);
+}

@@ -1,0 +1,59 @@
+/**
+ * The life of a plan action. Decisions move it between proposed, approved and rejected; only the
+ * executor moves it on, and only from approved (or from proposed when no approval is required):
+ *
+ *   proposed → approved | rejected          (APPROVE / REJECT; CLEAR returns to proposed)
+ *   approved | proposed(no approval needed) → executing → applied | failed | stale | unknown
+ *   unknown → applied | failed              (reconciled by reading live state, never by retrying)
+ *   applied → rolled_back
+ */
+export const ACTION_STATUSES = [
+  'proposed',
+  'approved',
+  'rejected',
+  'executing',
+  'applied',
+  'failed',
+  'stale',
+  'unknown',
+  'rolled_back',
+] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
+export type Decision = 'approve' | 'reject' | 'clear';
+
+const DECIDABLE: readonly ActionStatus[] = ['proposed', 'approved', 'rejected'];
+
+/** Statuses an action may be decided from; after execution starts, decisions no longer apply. */
+export function isDecidable(status: ActionStatus): boolean {
+  return DECIDABLE.includes(status);
+}
+
+export function statusAfterDecision(decision: Decision): ActionStatus {
+  return decision === 'approve' ? 'approved' : decision === 'reject' ? 'rejected' : 'proposed';
+}
+
+export type ExecutionReadiness =
+  | { ready: true }
+  | { ready: false; reason: 'rejected' | 'approval_required' | 'already_executed' | 'in_progress' };
+
+/** Whether the executor may take this action now, and if not, the reason reported to the operator. */
+export function executionReadiness(status: ActionStatus, requiresApproval: boolean): ExecutionReadiness {
+  switch (status) {
+    case 'approved':
+      return { ready: true };
+    case 'proposed':
+      return requiresApproval ? { ready: false, reason: 'approval_required' } : { ready: true };
+    case 'rejected':
+      return { ready: false, reason: 'rejected' };
+    case 'executing':
+      return { ready: false, reason: 'in_progress' };
+    default:
+      return { ready: false, reason: 'already_executed' };
+  }
+}
+
+/** The statuses the executor claims an action from, atomically (compare-and-set). */
+export function claimableStatuses(requiresApproval: boolean): ActionStatus[] {
+  return requiresApproval ? ['approved'] : ['approved', 'proposed'];
+}

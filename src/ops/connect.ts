@@ -1,0 +1,133 @@
+import type { AppContext } from '../app/context.js';
+import { agentByAccount, insertAgent, updateAgent } from '../db/repos/agents.js';
+import { replaceConnection } from '../db/repos/connections.js';
+import { seal } from '../lib/crypto.js';
+import { AppError, UsageError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { configForStorage, storedAgentConfigSchema } from './agent-config.js';
+import { normalizeAdAccountId } from './agent-scope.js';
+import { grantedPermissions, permissionReport } from './permissions.js';
+
+export const TOKEN_PURPOSE = 'meta_connection.access_token';
+
+export interface ConnectInput {
+  accessToken: string;
+  adAccount: string;
+  environment: 'sandbox' | 'live';
+  businessId?: string;
+  pageId?: string;
+  instagramActorId?: string;
+  appId?: string;
+  tokenMode?: 'user' | 'system_user';
+}
+
+export interface ConnectResult {
+  adAccountId: string;
+  accountName: string;
+  currency: string;
+  timezone: string;
+  environment: 'sandbox' | 'live';
+  tokenMode: 'user' | 'system_user';
+  tokenExpiresAt: string | null;
+  scopes: string[];
+  missingRequired: string[];
+  missingRecommended: string[];
+  agentCreated: boolean;
+}
+
+/**
+ * Validates a Meta token against the ad account (debug_token, permissions, a read of the account) and
+ * stores it sealed. Nothing is stored when any check fails, and the token never appears in a message.
+ */
+export async function connect(ctx: AppContext, input: ConnectInput): Promise<ConnectResult> {
+  const adAccountId = normalizeAdAccountId(input.adAccount);
+  const token = input.accessToken.trim();
+  if (token.length < 8 || /\s/.test(token))
+    throw new UsageError('--access-token does not look like a Meta access token');
+  const client = ctx.metaClient(token);
+  try {
+    const info = await client.debugToken();
+    if (!info.isValid) {
+      throw new AppError({
+        code: 'token_invalid',
+        verdict: 'reauthenticate',
+        message: `Meta says this access token is not valid${info.error?.message ? `: ${info.error.message}` : ''}. Generate a new one and connect again.`,
+      });
+    }
+    const granted = grantedPermissions(await client.getPermissions());
+    const report = permissionReport(granted);
+    if (!granted.includes('ads_read') && !granted.includes('ads_management')) {
+      throw new AppError({
+        code: 'permission_missing',
+        verdict: 'permission',
+        message:
+          'This token cannot read ads: grant ads_read (and ads_management to execute actions), then connect again.',
+        details: { granted },
+      });
+    }
+    const account = await client.getAdAccount(adAccountId);
+    const now = ctx.clock.now();
+    const tokenMode = input.tokenMode ?? (info.type === 'SYSTEM_USER' ? 'system_user' : 'user');
+    const { db } = await ctx.database();
+    const connection = await replaceConnection(
+      db,
+      {
+        id: newId('conn', now.getTime()),
+        adAccountId,
+        accessTokenSealed: seal(ctx.keyring(), token, TOKEN_PURPOSE),
+        tokenMode,
+        tokenExpiresAt: info.expiresAt,
+        dataAccessExpiresAt: info.dataAccessExpiresAt,
+        environment: input.environment,
+        businessId: input.businessId ?? null,
+        pageId: input.pageId ?? null,
+        instagramActorId: input.instagramActorId ?? null,
+        appId: input.appId ?? info.appId ?? null,
+        scopes: granted,
+        metaUserId: info.userId,
+        validatedAt: now,
+      },
+      now,
+    );
+    const facts = {
+      currency: account.currency,
+      accountName: account.name ?? null,
+      timezoneName: account.timezone_name ?? null,
+    };
+    const existing = await agentByAccount(db, adAccountId);
+    if (existing) {
+      await updateAgent(db, existing.id, { connectionId: connection.id, ...facts }, now);
+    } else {
+      await insertAgent(db, {
+        id: newId('agent', now.getTime()),
+        connectionId: connection.id,
+        adAccountId,
+        ...facts,
+        config: configForStorage({
+          ...storedAgentConfigSchema.parse({}),
+          executionEnabled: false,
+          intervalSeconds: 21600,
+          slackTarget: null,
+        }),
+        createdAt: now,
+        updatedAt: now,
+      });
+    }
+    ctx.logger.info('meta connected', { adAccountId, environment: input.environment, tokenMode });
+    return {
+      adAccountId,
+      accountName: account.name ?? adAccountId,
+      currency: account.currency,
+      timezone: account.timezone_name ?? 'UTC',
+      environment: input.environment,
+      tokenMode,
+      tokenExpiresAt: info.expiresAt ? info.expiresAt.toISOString() : null,
+      scopes: granted,
+      missingRequired: report.missingRequired,
+      missingRecommended: report.missingRecommended,
+      agentCreated: !existing,
+    };
+  } finally {
+    client.close();
+  }
+}

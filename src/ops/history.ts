@@ -1,0 +1,24 @@
+import type { Db } from '../db/client.js';
+import { writesSince } from '../db/repos/action-log.js';
+import type { AppliedAction } from '../domain/history.js';
+
+/** How far back the guardrails and the scale cooldown look. */
+export const HISTORY_HOURS = 72;
+
+/** The writes that took effect (applied actions and rollbacks), from the append-only log. */
+export async function recentWrites(
+  db: Db,
+  agentId: string,
+  now: Date,
+  hours = HISTORY_HOURS,
+): Promise<AppliedAction[]> {
+  const rows = await writesSince(db, agentId, new Date(now.getTime() - hours * 3_600_000));
+  return rows.map((r) => ({
+    entityId: r.entityId,
+    level: r.level,
+    type: r.type,
+    from: r.fromValue,
+    to: r.toValue,
+    at: r.at.toISOString(),
+  }));
+}

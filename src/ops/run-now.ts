@@ -1,0 +1,140 @@
+import type { AppContext } from '../app/context.js';
+import { updateAgent } from '../db/repos/agents.js';
+import { insertRecommendations } from '../db/repos/recommendations.js';
+import { completeRun, failRun, startRun } from '../db/repos/runs.js';
+import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
+import { formatMoney } from '../domain/money.js';
+import { recommend } from '../domain/recommend.js';
+import type { Recommendation } from '../domain/recommendation.js';
+import type { Snapshot } from '../domain/snapshot.js';
+import { type RunSummary, summarize } from '../domain/summary.js';
+import { toAppError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
+import { readAccountSnapshot } from '../meta/snapshot-reader.js';
+import { agentConfigOf } from './agent-config.js';
+import { refuseIfHalted, resolveAgent } from './agent-scope.js';
+import { withMeta } from './credentials.js';
+import { recentWrites } from './history.js';
+
+export interface RunNowResult {
+  runId: string;
+  adAccountId: string;
+  snapshot: Snapshot;
+  summary: RunSummary;
+  recommendations: Recommendation[];
+  graphCalls: number;
+  /** "spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21" */
+  summaryLine: string;
+  counts: { high: number; medium: number; low: number };
+  report: { posted: boolean; detail: string };
+}
+
+/**
+ * One poll-and-recommend cycle: read the account from Meta, store the snapshot, run the engine, store
+ * the recommendations, all under one run record. A failure is stored on the run and rethrown; nothing
+ * half-written survives it.
+ */
+export async function runNow(
+  ctx: AppContext,
+  input: {
+    adAccount?: string;
+    trigger: 'cli' | 'slack' | 'schedule' | 'demo';
+    onProgress?: (step: string) => void;
+  },
+): Promise<RunNowResult> {
+  const { db, agent, connection } = await resolveAgent(ctx, input.adAccount);
+  refuseIfHalted(agent, 'polling');
+  const config = agentConfigOf(agent);
+  const started = ctx.clock.now();
+  const run = await startRun(db, {
+    id: newId('run', started.getTime()),
+    agentId: agent.id,
+    trigger: input.trigger,
+    startedAt: started,
+    datePreset: config.datePreset,
+  });
+  try {
+    input.onProgress?.(`Reading ${agent.adAccountId} from Meta (metadata and insights at 3 levels)…`);
+    const { snapshot, calls } = await withMeta(ctx, connection, async (client) => {
+      const before = client.callsSent;
+      const snap = await readAccountSnapshot(client, {
+        adAccountId: agent.adAccountId,
+        datePreset: config.datePreset,
+        takenAt: started,
+      });
+      return { snapshot: snap, calls: client.callsSent - before };
+    });
+    input.onProgress?.(`Read ${snapshot.entities.length} objects in ${calls} Graph calls; recommending…`);
+    const history = await recentWrites(db, agent.id, started);
+    const recommendations = recommend({ snapshot, config, history, now: started.toISOString() });
+    const summary = summarize(snapshot);
+    const finished = ctx.clock.now();
+    await completeRun(db, run.id, snapshot, { ...summary }, calls, finished, async (tx) => {
+      await insertRecommendations(
+        tx,
+        recommendations.map((r, i) => {
+          const json = toRecommendationJson(r);
+          return {
+            runId: run.id,
+            id: r.id,
+            ordinal: i,
+            rule: r.rule,
+            severity: r.severity,
+            level: r.level,
+            entityId: r.entityId,
+            entityName: r.entityName,
+            action: json.action as Record<string, unknown> | null,
+            evidence: json.evidence,
+            message: r.evidence.sentence,
+          };
+        }),
+      );
+    });
+    await updateAgent(
+      db,
+      agent.id,
+      { lastRunAt: started, nextRunAt: new Date(started.getTime() + agent.intervalSeconds * 1000) },
+      finished,
+    );
+    const counts = { high: 0, medium: 0, low: 0 };
+    for (const r of recommendations) counts[r.severity]++;
+    ctx.logger.info('run succeeded', {
+      runId: run.id,
+      agentId: agent.id,
+      graphCalls: calls,
+      recommendations: recommendations.length,
+    });
+    return {
+      runId: run.id,
+      adAccountId: agent.adAccountId,
+      snapshot,
+      summary,
+      recommendations,
+      graphCalls: calls,
+      summaryLine: summaryLine(summary, snapshot.account.currency),
+      counts,
+      report: config.slackTarget
+        ? {
+            posted: false,
+            detail: `Slack reporting to ${config.slackTarget} is not available from this process yet.`,
+          }
+        : { posted: false, detail: 'No Slack channel configured (setup --slack-target channel:C…).' },
+    };
+  } catch (e) {
+    const err = toAppError(e);
+    await failRun(db, run.id, { code: err.code, message: ctx.redactor.string(err.message) }, ctx.clock.now());
+    throw e;
+  }
+}
+
+/** The line operators know from the transcript: "spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21". */
+export function summaryLine(s: RunSummary, currency: string): string {
+  const cpa = s.cpa === null ? 'n/a' : formatMoney(s.cpa, currency);
+  const roas = s.roas === null ? 'n/a' : s.roas.toFixed(2);
+  return `spend ${formatMoney(s.spend, currency)} | purchases ${s.purchases} | CPA ${cpa} | ROAS ${roas}`;
+}
+
+export function runNowJson(r: RunNowResult): RunNowJson & { run: { summary_text: string } } {
+  const json = toRunNowJson(r.runId, r.snapshot, r.recommendations);
+  return { ...json, run: { ...json.run, summary_text: r.summaryLine } };
+}
