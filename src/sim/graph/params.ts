@@ -8,8 +8,12 @@ import { type ApiSpec, enumValues } from './spec.js';
 
 export type Params = Record<string, unknown>;
 
-/** Parameters every Graph endpoint accepts, whatever its spec says. */
+/**
+ * Parameters every Graph endpoint accepts, whatever its spec says. `id` is among them because Meta's
+ * own Node SDK sends the object's id in the body of every update.
+ */
 export const COMMON_PARAMS = new Set([
+  'id',
   'access_token',
   'appsecret_proof',
   'method',

@@ -35,6 +35,12 @@ const REPORT_DEFAULT_FIELDS = [
   'is_running',
   'date_start',
   'date_stop',
+  // present only on a failed run, from v25.0 on
+  'error_code',
+  'error_subcode',
+  'error_message',
+  'error_user_title',
+  'error_user_msg',
 ];
 const REPORT_TTL_MS = 30 * 86_400_000;
 
