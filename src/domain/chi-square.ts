@@ -134,7 +134,7 @@ export function chiSquareQuantile(p: number, dof: number): number {
     hi *= 2;
   }
   let x = Math.min(Math.max(wilsonHilferty(p, dof), lo), hi);
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 400; i++) {
     const f = chiSquareCdf(x, dof) - p;
     if (f === 0) return x;
     if (f < 0) lo = x;
@@ -142,7 +142,8 @@ export function chiSquareQuantile(p: number, dof: number): number {
     const slope = chiSquarePdf(x, dof);
     let next = slope > 0 ? x - f / slope : Number.NaN;
     if (!(next > lo && next < hi)) next = (lo + hi) / 2;
-    if (Math.abs(next - x) <= 1e-14 * Math.max(1, x) || hi - lo <= 1e-14 * Math.max(1, hi)) return next;
+    // Relative tolerances: quantiles of small-dof, small-p cases are far below 1 (χ²(1e-6; 0.5) ≈ 1e-23).
+    if (Math.abs(next - x) <= 1e-15 * next || hi - lo <= 1e-15 * hi) return next;
     x = next;
   }
   return x;

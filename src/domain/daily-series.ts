@@ -34,15 +34,10 @@ export function indexDailyRows(rows: readonly DailyRow[], levels: ReadonlySet<Le
   return index;
 }
 
-/** The `days` complete days ending `lastDay` for one entity, oldest first, zero-filled. */
-export function seriesFromIndex(
-  index: DailyIndex,
-  entityId: string,
-  lastDay: string,
-  days: number,
-): DailyPoint[] {
+/** One entity's figures on the given dates (oldest first), zero-filled. */
+export function seriesFromIndex(index: DailyIndex, entityId: string, dates: readonly string[]): DailyPoint[] {
   const byDate = index.get(entityId);
-  return trailingDays(lastDay, days).map((date) => ({ date, ...(byDate?.get(date) ?? zeroSums()) }));
+  return dates.map((date) => ({ date, ...(byDate?.get(date) ?? zeroSums()) }));
 }
 
 /**
@@ -63,10 +58,9 @@ export function indexAccountDays(rows: readonly DailyRow[]): Map<string, Deliver
 
 export function accountSeriesFromIndex(
   byDate: ReadonlyMap<string, DeliverySums>,
-  lastDay: string,
-  days: number,
+  dates: readonly string[],
 ): DailyPoint[] {
-  return trailingDays(lastDay, days).map((date) => ({ date, ...(byDate.get(date) ?? zeroSums()) }));
+  return dates.map((date) => ({ date, ...(byDate.get(date) ?? zeroSums()) }));
 }
 
 /** The last 14 complete days (in the account's time zone, as of the snapshot) for one entity. */
@@ -78,11 +72,11 @@ export function entityDailySeries(
   const entity = snapshot.entities.find((e) => e.id === entityId);
   const levels = new Set<Level>(entity ? [entity.level] : ['campaign', 'adset', 'ad']);
   const lastDay = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
-  return seriesFromIndex(indexDailyRows(snapshot.dailyRows, levels), entityId, lastDay, days);
+  return seriesFromIndex(indexDailyRows(snapshot.dailyRows, levels), entityId, trailingDays(lastDay, days));
 }
 
 /** The last 14 complete days for the whole account. */
 export function accountDailySeries(snapshot: Snapshot, days = DAILY_SERIES_DAYS): DailyPoint[] {
   const lastDay = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
-  return accountSeriesFromIndex(indexAccountDays(snapshot.dailyRows), lastDay, days);
+  return accountSeriesFromIndex(indexAccountDays(snapshot.dailyRows), trailingDays(lastDay, days));
 }

@@ -16,27 +16,31 @@ export interface PoissonBounds {
 }
 
 // Quantiles depend only on (confidence, k); an account of 100 000 ads has only a few hundred distinct
-// purchase counts, so a small cache turns ~200 000 root solves into a few hundred. Bounded so a long-lived
-// process cannot grow it without limit.
-const boundsCache = new Map<string, PoissonBounds>();
+// purchase counts, so a cache turns ~200 000 root solves into a few hundred. Indexed by k per confidence
+// level (no string keys on the hot path); bounded so a long-lived process cannot grow it without limit.
+const boundsCache = new Map<number, PoissonBounds[]>();
 const CACHE_LIMIT = 20_000;
 
 export function poissonBounds(count: number, confidence: number): PoissonBounds {
+  let byCount = boundsCache.get(confidence);
+  const cached = byCount?.[count];
+  if (cached) return cached;
   if (!Number.isInteger(count) || count < 0)
     throw new RangeError(`Purchase count must be a whole number ≥ 0: ${count}`);
   if (!(confidence > 0.5 && confidence < 1))
     throw new RangeError(`Confidence must be in (0.5, 1): ${confidence}`);
-  const key = `${confidence}|${count}`;
-  const cached = boundsCache.get(key);
-  if (cached) return cached;
   const bounds: PoissonBounds = {
     confidence,
     count,
     lower: count === 0 ? 0 : chiSquareQuantile(1 - confidence, 2 * count) / 2,
     upper: chiSquareQuantile(confidence, 2 * count + 2) / 2,
   };
-  if (boundsCache.size >= CACHE_LIMIT) boundsCache.clear();
-  boundsCache.set(key, bounds);
+  if (!byCount || boundsCache.size > 8) {
+    if (boundsCache.size > 8) boundsCache.clear();
+    byCount = [];
+    boundsCache.set(confidence, byCount);
+  }
+  if (count < CACHE_LIMIT) byCount[count] = bounds;
   return bounds;
 }
 

@@ -105,7 +105,7 @@ export function checkAction(
     return { outcome: 'blocked', action: null, events };
   };
 
-  const entity = env.entities.byId.get(action.entityId);
+  const entity = env.entities.get(action.entityId);
   if (!entity) return block('not_delivering', `${action.level} ${action.entityId} is not in the live state`);
 
   const blocker = env.protection.blockerFor(entity, env.entities);

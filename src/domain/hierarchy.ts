@@ -5,7 +5,9 @@ import type { EntityMeta } from './snapshot.js';
  * and guardrail asks of it: is this object delivering, and where does its budget live.
  */
 export interface EntityIndex {
-  byId: ReadonlyMap<string, EntityMeta>;
+  get(id: string): EntityMeta | undefined;
+  /** Every entity, in no particular order (callers that emit results sort them). */
+  all(): Iterable<EntityMeta>;
   /** Direct children, sorted by id. */
   childrenOf(id: string): readonly EntityMeta[];
   /** The ad set of an ad (or its campaign if the ad set is unknown), the campaign of an ad set. */
@@ -45,49 +47,57 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** One entity with its links, so walking the tree follows pointers instead of re-hashing ids. */
+interface Node {
+  entity: EntityMeta;
+  parent: Node | undefined;
+  children: EntityMeta[];
+  /** -1 not yet known, 0 no, 1 yes. */
+  delivering: number;
+}
+
+const NO_CHILDREN: readonly EntityMeta[] = [];
+
 export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
-  const byId = new Map<string, EntityMeta>();
+  const nodes = new Map<string, Node>();
   for (const e of entities) {
-    // Duplicate ids should not happen; if they do, keep the smallest-by-content deterministic choice
-    // (the first in id/level order is ambiguous), so prefer the non-ACTIVE copy: the cautious one.
-    const existing = byId.get(e.id);
-    if (!existing || (existing.status === 'ACTIVE' && e.status !== 'ACTIVE')) byId.set(e.id, e);
+    // Ids are unique in a real snapshot. Should one repeat, the non-ACTIVE copy wins (the cautious
+    // reading), which also keeps the common case independent of input order.
+    const existing = nodes.get(e.id);
+    if (!existing) nodes.set(e.id, { entity: e, parent: undefined, children: [], delivering: -1 });
+    else if (existing.entity.status === 'ACTIVE' && e.status !== 'ACTIVE') existing.entity = e;
   }
 
-  const parentIdOf = (e: EntityMeta): string | null => {
-    if (e.level === 'ad') return e.adsetId && byId.has(e.adsetId) ? e.adsetId : e.campaignId;
-    if (e.level === 'adset') return e.campaignId;
-    return null;
-  };
-
-  const children = new Map<string, EntityMeta[]>();
-  for (const e of byId.values()) {
-    const parentId = parentIdOf(e);
-    if (parentId === null) continue;
-    let list = children.get(parentId);
-    if (!list) {
-      list = [];
-      children.set(parentId, list);
-    }
-    list.push(e);
+  // One pass links each entity to its parent; children are sorted by id, so every walk of the tree is
+  // in the same order whatever the order of the input.
+  for (const node of nodes.values()) {
+    const e = node.entity;
+    if (e.level === 'campaign') continue;
+    const parent =
+      (e.level === 'ad' && e.adsetId !== null ? nodes.get(e.adsetId) : undefined) ?? nodes.get(e.campaignId);
+    if (!parent) continue;
+    node.parent = parent;
+    parent.children.push(e);
   }
-  for (const list of children.values()) list.sort((a, b) => compareIds(a.id, b.id));
+  for (const node of nodes.values()) {
+    if (node.children.length > 1) node.children.sort((a, b) => compareIds(a.id, b.id));
+  }
 
-  const parentOf = (e: EntityMeta): EntityMeta | undefined => {
-    const parentId = parentIdOf(e);
-    return parentId === null ? undefined : byId.get(parentId);
-  };
+  // By id, so a caller holding a duplicate copy of an entity gets the answer for the indexed one.
+  const nodeOf = (e: EntityMeta): Node | undefined => nodes.get(e.id);
+
+  const parentOf = (e: EntityMeta): EntityMeta | undefined => nodeOf(e)?.parent?.entity;
 
   const ancestorsOf = (e: EntityMeta): EntityMeta[] => {
     const out: EntityMeta[] = [];
-    for (let p = parentOf(e); p; p = parentOf(p)) out.push(p);
+    for (let p = nodeOf(e)?.parent; p; p = p.parent) out.push(p.entity);
     return out;
   };
 
   const descendantsOf = (e: EntityMeta): EntityMeta[] => {
     const out: EntityMeta[] = [];
     const walk = (id: string) => {
-      for (const child of children.get(id) ?? []) {
+      for (const child of nodes.get(id)?.children ?? NO_CHILDREN) {
         out.push(child);
         walk(child.id);
       }
@@ -96,23 +106,29 @@ export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
     return out;
   };
 
-  const delivering = new Map<string, boolean>();
-  const isDelivering = (e: EntityMeta): boolean => {
-    const known = delivering.get(e.id);
-    if (known !== undefined) return known;
+  const deliveringNode = (node: Node): boolean => {
+    if (node.delivering >= 0) return node.delivering === 1;
+    const e = node.entity;
     let result = e.status === 'ACTIVE' && !NOT_DELIVERING_EFFECTIVE.has(e.effectiveStatus);
     if (result && e.level !== 'campaign') {
       // A parent we cannot see cannot be vouched for: no action on an orphan.
-      const parent = parentOf(e);
       const expectedParentLevel = e.level === 'ad' ? 'adset' : 'campaign';
-      result = parent !== undefined && parent.level === expectedParentLevel && isDelivering(parent);
+      result =
+        node.parent !== undefined &&
+        node.parent.entity.level === expectedParentLevel &&
+        deliveringNode(node.parent);
     }
-    delivering.set(e.id, result);
+    node.delivering = result ? 1 : 0;
     return result;
   };
 
+  const isDelivering = (e: EntityMeta): boolean => {
+    const node = nodeOf(e);
+    return node !== undefined && deliveringNode(node);
+  };
+
   const campaignOf = (e: EntityMeta): EntityMeta | undefined =>
-    e.level === 'campaign' ? e : byId.get(e.campaignId);
+    e.level === 'campaign' ? e : nodes.get(e.campaignId)?.entity;
 
   const budgetHolderOf = (e: EntityMeta): EntityMeta | null => {
     const campaign = campaignOf(e);
@@ -129,8 +145,9 @@ export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
   };
 
   return {
-    byId,
-    childrenOf: (id) => children.get(id) ?? [],
+    get: (id) => nodes.get(id)?.entity,
+    all: () => [...nodes.values()].map((n) => n.entity),
+    childrenOf: (id) => nodes.get(id)?.children ?? NO_CHILDREN,
     parentOf,
     ancestorsOf,
     descendantsOf,

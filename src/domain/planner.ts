@@ -100,7 +100,7 @@ export function buildPlan(input: PlanInput): Plan {
 
   const paused = new Set(candidates.filter((c) => isPause(c.action)).map((c) => c.action.entityId));
   candidates = candidates.filter((c) => {
-    const entity = env.entities.byId.get(c.action.entityId);
+    const entity = env.entities.get(c.action.entityId);
     const parent = entity ? env.entities.ancestorsOf(entity).find((a) => paused.has(a.id)) : undefined;
     if (!parent) return true;
     refuse(c, 'parent_paused', `${parent.level} ${parent.id} ("${parent.name}") is paused by this plan`);

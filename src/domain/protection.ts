@@ -1,4 +1,4 @@
-import type { EntityIndex } from './hierarchy.js';
+import { compareIds, type EntityIndex } from './hierarchy.js';
 import type { EntityMeta } from './snapshot.js';
 
 /**
@@ -27,14 +27,29 @@ export function buildProtection(ids: readonly string[], namePatterns: readonly s
   const patterns = namePatterns.map(globToRegExp);
   const isProtected = (e: EntityMeta) => idSet.has(e.id) || patterns.some((p) => p.test(e.name));
   const isEmpty = idSet.size === 0 && patterns.length === 0;
+  // Per entity index: which protected entity blocks each family member. Built once per index (one pass
+  // over the tree), so checking thousands of planned actions costs a lookup each, not a subtree walk.
+  const blockers = new WeakMap<EntityIndex, Map<string, EntityMeta>>();
+  const blockersFor = (entities: EntityIndex): Map<string, EntityMeta> => {
+    let map = blockers.get(entities);
+    if (map) return map;
+    map = new Map();
+    const protectedOnes = [...entities.all()].filter(isProtected).sort((a, b) => compareIds(a.id, b.id));
+    // An entity that is itself protected reports itself; otherwise the lowest-id protected relative
+    // (sorted, so the report does not depend on input order).
+    for (const p of protectedOnes) map.set(p.id, p);
+    for (const p of protectedOnes) {
+      for (const e of [...entities.ancestorsOf(p), ...entities.descendantsOf(p)])
+        if (!map.has(e.id)) map.set(e.id, p);
+    }
+    blockers.set(entities, map);
+    return map;
+  };
   return {
     isEmpty,
     blockerFor(entity, entities) {
       if (isEmpty) return null;
-      if (isProtected(entity)) return entity;
-      for (const ancestor of entities.ancestorsOf(entity)) if (isProtected(ancestor)) return ancestor;
-      for (const descendant of entities.descendantsOf(entity)) if (isProtected(descendant)) return descendant;
-      return null;
+      return blockersFor(entities).get(entity.id) ?? null;
     },
   };
 }

@@ -121,7 +121,7 @@ export function recommend(input: RecommendInput): Recommendation[] {
   const ctx = buildRuleContext(input.snapshot, input.config, input.history ?? [], nowMs);
 
   const found: Recommendation[] = [];
-  for (const entity of ctx.entities.byId.values()) {
+  for (const entity of ctx.entities.all()) {
     if (!ctx.entities.isDelivering(entity)) continue;
     for (const rule of rulesFor(ctx, entity)) {
       const rec = rule(ctx, entity);

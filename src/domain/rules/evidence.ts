@@ -73,8 +73,15 @@ export function money(ctx: RuleContext, minor: number): string {
   return formatMoney(minor, ctx.currency, { wholeUnits: true });
 }
 
-export function plural(count: number, word: string): string {
-  return `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 45221 → "45,221" (one shared formatter: toLocaleString builds a new one per call). */
+export function count(n: number): string {
+  return integerFormat.format(n);
+}
+
+export function plural(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { cpaBounds, isConfidentlyWorse } from '../evidence.js';
+import { cpaBounds, isConfidentlyWorse, poissonBounds } from '../evidence.js';
 import type { Recommendation } from '../recommendation.js';
 import type { EntityMeta } from '../snapshot.js';
 import { budgetStep, pauseAction } from './actions.js';
@@ -22,6 +22,8 @@ export function highCpa(ctx: RuleContext, entity: EntityMeta): Recommendation | 
   if (!rule.enabled || target === null) return null;
   const { sums, excluded } = ctx.liveSums(entity);
   if (sums.purchases < 1) return null;
+  // Cheap test first (most entities are not confidently worse); the full bounds only for those that are.
+  if (!(sums.spend / poissonBounds(sums.purchases, ctx.config.confidenceLevel).upper > target)) return null;
   const bounds = cpaBounds(sums.spend, sums.purchases, ctx.config.confidenceLevel);
   if (!isConfidentlyWorse(bounds, target)) return null;
 

@@ -1,7 +1,7 @@
 import type { Recommendation } from '../recommendation.js';
 import type { EntityMeta } from '../snapshot.js';
 import type { RuleContext } from './context.js';
-import { baseEvidence } from './evidence.js';
+import { baseEvidence, count } from './evidence.js';
 import { recommendationFor } from './make.js';
 
 /**
@@ -21,8 +21,8 @@ export function highFrequency(ctx: RuleContext, entity: EntityMeta): Recommendat
 
   const { since, until } = ctx.snapshot.window;
   const sentence =
-    `Frequency ${frequency.toFixed(1)} over ${since}–${until} (${sums.impressions.toLocaleString('en-US')} ` +
-    `impressions on ${sums.reach.toLocaleString('en-US')} people) vs limit ${rule.maxFrequency.toFixed(1)}: ` +
+    `Frequency ${frequency.toFixed(1)} over ${since}–${until} (${count(sums.impressions)} ` +
+    `impressions on ${count(sums.reach)} people) vs limit ${rule.maxFrequency.toFixed(1)}: ` +
     'audience fatigue, refresh creative or widen the audience';
   return recommendationFor(
     'high_frequency',

@@ -1,7 +1,7 @@
 import type { Recommendation } from '../recommendation.js';
 import type { EntityMeta } from '../snapshot.js';
 import type { RuleContext } from './context.js';
-import { baseEvidence } from './evidence.js';
+import { baseEvidence, count } from './evidence.js';
 import { recommendationFor } from './make.js';
 
 /**
@@ -18,7 +18,7 @@ export function lowCtr(ctx: RuleContext, entity: EntityMeta): Recommendation | n
   if (ctrPct >= rule.maxCtrPct) return null;
 
   const sentence =
-    `CTR ${ctrPct.toFixed(2)} % on ${sums.impressions.toLocaleString('en-US')} impressions ` +
+    `CTR ${ctrPct.toFixed(2)} % on ${count(sums.impressions)} impressions ` +
     `vs floor ${rule.maxCtrPct.toFixed(2)} %: refresh the creative`;
   return recommendationFor(
     'low_ctr',

@@ -17,9 +17,10 @@ export function zeroConversions(ctx: RuleContext, entity: EntityMeta): Recommend
   if (!ctx.config.rules.zeroConversions.enabled || target === null) return null;
   const { sums, excluded } = ctx.liveSums(entity);
   if (sums.purchases !== 0) return null;
+  const spendMultiple = poissonBounds(0, ctx.config.confidenceLevel).upper;
+  if (!(sums.spend / spendMultiple > target)) return null; // the bounds' own test, without allocating
   const bounds = cpaBounds(sums.spend, 0, ctx.config.confidenceLevel);
   if (!isConfidentlyWorse(bounds, target)) return null;
-  const spendMultiple = poissonBounds(0, ctx.config.confidenceLevel).upper;
 
   return recommendationFor(
     'zero_conversions',
