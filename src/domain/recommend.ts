@@ -14,6 +14,31 @@ import { trackingBroken } from './rules/tracking-broken.js';
 import { zeroConversions } from './rules/zero-conversions.js';
 import type { EntityMeta, Snapshot } from './snapshot.js';
 
+/*
+ * Design decisions (the why behind the shape of the output):
+ *
+ * Levels and duplicates. A problem usually shows at several levels at once (a bad ad drags its ad set
+ * and campaign). Each rule is evaluated only where its remedy or its meaning lives (see rulesFor):
+ * budget rules at the entity that holds the budget, creative and audience alerts at the ad and ad set,
+ * pause rules at every level. Pauses at several levels of one branch are all reported (each is true on
+ * its own evidence) and the planner keeps only the outermost one. Parents are judged on their delivering
+ * part: figures of paused children are subtracted, so a bad ad that was already paused does not get its
+ * ad set paused too. On one entity, at most one action survives (foldPerEntity).
+ *
+ * Severity. high: money is being lost now and a pause is warranted (high_cpa ≥ 1.5 × target,
+ * zero_conversions), the data itself is suspect (tracking_broken), or a spike bought at above target.
+ * medium: a budget correction or opportunity (high_cpa < 1.5 × target, low_roas, scale_winner), fatigue
+ * (high_frequency), a spike that still converted. low: creative hygiene (low_ctr) and a winner that must
+ * wait (scale_winner held by learning or cooldown).
+ *
+ * Ids and order. `rec_<rule>_<entity id>`: the same finding keeps its id from run to run, so decisions
+ * and reports can refer to it; (rule, entity) is unique. Order: severity, rule (RULE_ORDER), level
+ * (account, campaign, ad set, ad), entity id — total, so the output never depends on input order.
+ *
+ * History. Past writes (applied actions and rollbacks) feed the 72 h scale cooldown here; the planner's
+ * guardrails use the same history for the per-entity cooldown and Meta's 4 budget changes per hour.
+ */
+
 export interface RecommendInput {
   snapshot: Snapshot;
   config: AgentConfig;

@@ -73,7 +73,9 @@ export function buildRuleContext(
   // are skipped without being indexed.
   const daily = indexDailyRows(snapshot.dailyRows, new Set(['campaign', 'adset']));
   const accountDays = indexAccountDays(snapshot.dailyRows);
-  const yesterday = lastCompleteDay(nowMs, snapshot.account.timezone);
+  // Days are the data's days: "yesterday" is relative to when the snapshot was taken, even when the
+  // engine's now (used for cooldowns against history) is later.
+  const yesterday = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
   // Every budget unit asks for the same few date ranges: compute each once.
   const ranges = new Map<number, string[]>();
   const daysEnding = (days: number): string[] => {

@@ -10,8 +10,9 @@ export interface RuleContext {
   snapshot: Snapshot;
   config: AgentConfig;
   currency: string;
+  /** The engine's now (ms): cooldowns and holds are measured to it. */
   nowMs: number;
-  /** The account's yesterday: the newest complete day. */
+  /** The newest complete day in the account's time zone, as of the snapshot. */
   lastCompleteDay: string;
   entities: EntityIndex;
   history: HistoryIndex;

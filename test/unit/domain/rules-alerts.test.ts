@@ -107,6 +107,11 @@ describe('spend_spike', () => {
     );
   });
 
+  it("reads the days of the snapshot, even when the engine's now is later", () => {
+    const later = recommend({ snapshot: spiky(STEADY, { spend: 30_000 }), config: config(), now: '2026-11-23T09:00:00Z' });
+    expect(find(later, 'spend_spike', '11')?.evidence.spike?.date).toBe('2026-11-19');
+  });
+
   it('is medium when yesterday still bought at or under target CPA', () => {
     expect(find(run(spiky(STEADY, { spend: 30_000, purchases: 3 })), 'spend_spike', '11')!.severity).toBe(
       'medium',
