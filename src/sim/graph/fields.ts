@@ -3,7 +3,7 @@
  * fields (learning_stage_info{status}, campaign{id,name}); modifiers after a dot are parsed and ignored.
  */
 import { errors } from './errors.js';
-import { type NodeType, nodeSpec } from './spec.js';
+import { hasEdge, type NodeType, nodeSpec } from './spec.js';
 
 export interface FieldSelection {
   name: string;
@@ -51,6 +51,10 @@ export function parseFields(text: string): FieldSelection[] {
 export function checkFields(selection: FieldSelection[], type: NodeType): void {
   const spec = nodeSpec(type);
   for (const f of selection) {
-    if (!spec.fields.has(f.name)) throw errors.nonexistingField(f.name, type);
+    if (spec.fields.has(f.name)) continue;
+    // Meta expands edges inside `fields` (insights{spend}); the simulator does not, and says so.
+    if (hasEdge(type, f.name))
+      throw errors.notImplemented(`field expansion of the ${f.name} edge; call /{id}/${f.name} instead`);
+    throw errors.nonexistingField(f.name, type);
   }
 }

@@ -13,6 +13,8 @@ import { GraphError } from '../graph/errors.js';
 import type { SimRuntime } from '../runtime.js';
 import { BodyError, parseBody, readBody } from './body.js';
 
+const METHODS = ['GET', 'POST', 'DELETE'];
+
 export interface Listening {
   url: string;
   close(): Promise<void>;
@@ -65,10 +67,17 @@ export async function listen(rt: SimRuntime, port: number): Promise<Listening> {
     }
     const override = url.searchParams.get('method')?.toUpperCase();
     const method = (
-      override && ['GET', 'POST', 'DELETE'].includes(override)
-        ? override
-        : (req.method ?? 'GET').toUpperCase()
+      override && METHODS.includes(override) ? override : (req.method ?? 'GET').toUpperCase()
     ) as HttpMethod;
+    if (!METHODS.includes(method)) {
+      const err = new GraphError({
+        message: `(#100) Unsupported method ${method}`,
+        type: 'OAuthException',
+        code: 100,
+      });
+      send(res, 405, err.body());
+      return;
+    }
     const m = /^\/(v\d+\.\d+)(\/.*)?$/.exec(url.pathname);
     const path = (m ? (m[2] ?? '/') : url.pathname).replace(/\/+$/, '') || '/';
     const graphReq: GraphRequest = {

@@ -177,6 +177,12 @@ describe('mistakes a client can make, refused as Meta refuses them', () => {
     );
   });
 
+  it('says plainly that it does not expand edges inside fields, rather than pretending the field is unknown', async () => {
+    const r = await client.get(`/${ACCOUNT}/campaigns`, { fields: 'name,insights{spend}' });
+    expect(r.status).toBe(501);
+    expect(r.body.error.message).toMatch(/field expansion of the insights edge/);
+  });
+
   it('defaults insights to impressions and spend over the last 30 days', async () => {
     const r = await client.get(`/${ACCOUNT}/insights`);
     expect(r.body.data).toEqual([

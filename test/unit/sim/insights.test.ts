@@ -204,6 +204,23 @@ describe('insights windows', () => {
     ).toEqual(['120', '121']);
   });
 
+  it('adds one key per attribution window asked for: click windows full, view windows zero, retired ones absent', () => {
+    const [row] = insights({
+      date_preset: 'last_7d',
+      fields: 'actions',
+      action_attribution_windows: ['7d_click', '1d_view', '28d_view'],
+    });
+    expect((row?.actions as Row[]).find((a) => a.action_type === 'purchase')).toEqual({
+      action_type: 'purchase',
+      value: '19',
+      '7d_click': '19',
+      '1d_view': '0',
+    });
+    expect(() => insights({ action_attribution_windows: ['8d_click'] })).toThrow(
+      /action_attribution_windows\[0\] must be one of/,
+    );
+  });
+
   it('refuses unknown insights fields the way Meta words it', () => {
     expect(() => insights({ fields: 'spend,spnd,roas' })).toThrow(
       '(#100) spnd, roas are not valid for fields param. please check https://developers.facebook.com/docs/marketing-api/reference/ads-insights/ for all valid values',
