@@ -210,7 +210,7 @@ describe('insights windows', () => {
       fields: 'actions',
       action_attribution_windows: ['7d_click', '1d_view', '28d_view'],
     });
-    expect((row?.actions as Row[]).find((a) => a.action_type === 'purchase')).toEqual({
+    expect((row?.actions as Row[] | undefined)?.find((a) => a.action_type === 'purchase')).toEqual({
       action_type: 'purchase',
       value: '19',
       '7d_click': '19',
