@@ -11,6 +11,7 @@ import { createMetaClient, type MetaClient } from '../meta/client.js';
 import type { MetaClientOptions } from '../meta/config.js';
 import { InMemoryUsageStore, type UsageStore } from '../meta/usage-store.js';
 import { RedisUsageStore } from '../meta/usage-store-redis.js';
+import { type SlackThreadReader, WebApiThreadReader } from '../slack/thread-reader.js';
 
 /**
  * Everything a command needs from the outside world, built once at start from the parsed Config and
@@ -28,6 +29,8 @@ export interface AppContext {
   keyring(): Keyring;
   /** A Meta client for one access token; every client of this process shares one usage governor. */
   metaClient(accessToken: string): MetaClient;
+  /** Reads approval threads from Slack; undefined when no bot token is configured. */
+  slackThreads(): SlackThreadReader | undefined;
   /** Redis when REDIS_URL is set (opened on first use); undefined otherwise. */
   redis(): Redis | undefined;
   close(): Promise<void>;
@@ -39,6 +42,7 @@ export interface ContextOverrides {
   database?: Database;
   /** Extra Meta client options (tests: instant sleep, fewer retries). */
   meta?: Partial<MetaClientOptions>;
+  slackThreads?: SlackThreadReader;
 }
 
 export function createAppContext(config: Config, overrides: ContextOverrides = {}): AppContext {
@@ -71,6 +75,11 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
       return keyring;
     },
     redis: openRedis,
+    slackThreads() {
+      if (overrides.slackThreads) return overrides.slackThreads;
+      const token = config.slack.botToken;
+      return token ? new WebApiThreadReader({ botToken: token, apiUrl: config.slack.apiUrl }) : undefined;
+    },
     metaClient(accessToken: string) {
       if (!usageStore) {
         const r = openRedis();

@@ -17,6 +17,7 @@ import { withMeta } from './credentials.js';
 import { type ConfirmWord, refuseUnlessConfirmed, requireExecutablePlan } from './execution-guard.js';
 import {
   guardedWrite,
+  readLiveValue,
   SeamInterrupt,
   settleUnknown,
   type WriteDeps,
@@ -170,18 +171,33 @@ export async function executeActions(ctx: AppContext, input: ExecuteInput): Prom
       return settle(action, await guardedWrite(d, { ...spec, expected: spec.from }, liveValue));
     }
 
-    /** An action left `executing` by a worker that died, or `unknown`: finish it from live state only. */
+    /**
+     * An action left `executing` by a worker that died, or left `unknown`: settle it from the live value
+     * alone. Holding the new value proves the write took effect (logged once, as reconciled). Still
+     * holding the old value once the lease has passed proves the earlier attempt never took effect: the
+     * action goes back to approved and this execution performs it. Anything else is left for later.
+     */
     async function recoverStuck(
       action: PlanActionRow,
     ): Promise<{ outcome: ExecuteOutcome; reason: string | null } | null> {
-      const nowMs = ctx.clock.now().getTime();
-      const stuckExecuting =
-        action.status === 'executing' && nowMs - action.updatedAt.getTime() >= EXECUTION_LEASE_MS;
-      if (!stuckExecuting && action.status !== 'unknown') return null;
+      if (action.status !== 'executing' && action.status !== 'unknown') return null;
+      const leaseOver = ctx.clock.now().getTime() - action.updatedAt.getTime() >= EXECUTION_LEASE_MS;
+      if (action.status === 'executing' && !leaseOver) return null;
       const d = deps(action);
+      const spec = toSpec(action);
       const intent = await logByIdempotencyKey(db, d.keys.intent);
-      if (!intent) {
-        // Claimed but never got as far as writing: give it back and let this run take it.
+      const live = intent ? await readLiveValue(client, spec, agent.adAccountId) : spec.from;
+      if (intent && live === spec.to) {
+        return settle(
+          action,
+          await settleUnknown(
+            d,
+            { ...spec, expected: spec.from },
+            'a previous attempt ended without a known outcome',
+          ),
+        );
+      }
+      if (live === spec.from && leaseOver) {
         const back = await moveAction(
           db,
           action.id,
@@ -193,11 +209,10 @@ export async function executeActions(ctx: AppContext, input: ExecuteInput): Prom
         if (back) action.status = 'approved';
         return null;
       }
-      const spec = toSpec(action);
-      return settle(
-        action,
-        await settleUnknown(d, { ...spec, expected: spec.from }, 'a previous execution stopped mid-write'),
-      );
+      return {
+        outcome: 'unknown',
+        reason: `a previous attempt has no known outcome yet (live ${show(live)}); it is not re-sent before ${new Date(action.updatedAt.getTime() + EXECUTION_LEASE_MS).toISOString()}`,
+      };
     }
 
     async function settle(action: PlanActionRow, outcome: Awaited<ReturnType<typeof guardedWrite>>) {

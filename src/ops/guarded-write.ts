@@ -110,7 +110,23 @@ export async function guardedWrite(
         : await client.setDailyBudget(target.entityId, target.to as number, { accountId });
   } catch (e) {
     const err = toAppError(e);
+    // Meta answered with an error; still, an error after the request was processed is not proof that
+    // nothing changed. Reading the object tells: holding the new value means the write took effect.
+    const after = await readLiveValue(client, target, accountId).catch(() => undefined);
+    if (after === target.to && before !== target.to) {
+      await log('reconciled', deps.keys.outcome, {
+        observedValue: after,
+        reason: `Meta answered ${err.code} (${err.message}), but the live value shows the write applied`,
+      });
+      return {
+        outcome: 'applied',
+        observed: after,
+        reconciled: true,
+        note: 'Meta reported an error, but the write applied',
+      };
+    }
     await log('failed', deps.keys.outcome, {
+      observedValue: after ?? null,
       reason: err.message,
       error: { code: err.code, message: err.message, ...err.details },
     });

@@ -1,0 +1,26 @@
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { slackMessages } from '../schema/index.js';
+
+export type SlackMessageRow = typeof slackMessages.$inferSelect;
+
+export async function recordSlackMessage(
+  db: Db,
+  row: typeof slackMessages.$inferInsert,
+): Promise<SlackMessageRow> {
+  const [out] = await db.insert(slackMessages).values(row).returning();
+  return out!;
+}
+
+/** The approval-queue threads posted for a plan: where its decisions are answered. */
+export async function queueThreadsOf(db: Db, planId: string): Promise<SlackMessageRow[]> {
+  return db
+    .select()
+    .from(slackMessages)
+    .where(and(eq(slackMessages.planId, planId), eq(slackMessages.kind, 'queue')))
+    .orderBy(slackMessages.postedAt);
+}
+
+export async function markScanned(db: Db, id: string, lastTs: string): Promise<void> {
+  await db.update(slackMessages).set({ lastScannedTs: lastTs }).where(eq(slackMessages.id, id));
+}
