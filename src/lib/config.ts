@@ -6,22 +6,25 @@ import { AppError } from './errors.js';
  * The environment contract (../shared/ARCHITECTURE.md), parsed once at start into a frozen Config
  * that is passed down. Nothing below src/cli and src/main reads process.env.
  */
-const SECRET_VARS = new Set(['META_APP_SECRET', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'METABUYER_ENCRYPTION_KEY']);
+const SECRET_VARS = new Set([
+  'META_APP_SECRET',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_BOT_TOKEN',
+  'METABUYER_ENCRYPTION_KEY',
+]);
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
 
 const httpUrl = (what: string) =>
-  z
-    .string()
-    .refine((s) => {
-      try {
-        const u = new URL(s);
-        return u.protocol === 'http:' || u.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, `must be an http(s) URL such as ${what}`);
+  z.string().refine((s) => {
+    try {
+      const u = new URL(s);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, `must be an http(s) URL such as ${what}`);
 
 const envSchema = z.object({
   METABUYER_HOME: optional(z.string().min(1)),
@@ -122,7 +125,10 @@ function deepFreeze<T>(o: T): T {
 
 /** The literal secret values of a config, for the log redactor. */
 export function configSecrets(config: Config): string[] {
-  return [config.meta.appSecret, config.slack.signingSecret, config.slack.botToken, config.encryptionKey].filter(
-    (s): s is string => typeof s === 'string',
-  );
+  return [
+    config.meta.appSecret,
+    config.slack.signingSecret,
+    config.slack.botToken,
+    config.encryptionKey,
+  ].filter((s): s is string => typeof s === 'string');
 }

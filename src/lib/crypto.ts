@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { AppError } from './errors.js';
 
 /**
@@ -21,7 +28,9 @@ export function keyIdFor(key: Buffer): string {
 
 function decodeKey(text: string, what: string): Buffer {
   const trimmed = text.trim();
-  const buf = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  const buf = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
   if (buf.length !== 32) {
     throw new AppError({
       code: 'config_invalid',
@@ -52,7 +61,11 @@ export function parseKeyring(spec: string, what = 'METABUYER_ENCRYPTION_KEY'): K
     const key = decodeKey(hasKid ? entry.slice(colon + 1) : entry, what);
     const kid = hasKid ? entry.slice(0, colon) : keyIdFor(key);
     if (keys.has(kid)) {
-      throw new AppError({ code: 'config_invalid', verdict: 'invalid', message: `${what} names key id "${kid}" twice` });
+      throw new AppError({
+        code: 'config_invalid',
+        verdict: 'invalid',
+        message: `${what} names key id "${kid}" twice`,
+      });
     }
     keys.set(kid, key);
     currentKid ??= kid;
@@ -72,9 +85,13 @@ export function seal(keyring: Keyring, plaintext: string, purpose: string): stri
   cipher.setAAD(Buffer.from(`${VERSION}.${keyring.currentKid}.${purpose}`));
   const ct = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
   const tag = cipher.getAuthTag();
-  return [VERSION, keyring.currentKid, iv.toString('base64url'), tag.toString('base64url'), ct.toString('base64url')].join(
-    '.',
-  );
+  return [
+    VERSION,
+    keyring.currentKid,
+    iv.toString('base64url'),
+    tag.toString('base64url'),
+    ct.toString('base64url'),
+  ].join('.');
 }
 
 function cannotOpen(reason: string): AppError {
@@ -98,7 +115,9 @@ export function open(keyring: Keyring, sealed: string, purpose: string): string 
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(Buffer.from(`${VERSION}.${kid}.${purpose}`));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(Buffer.from(ctText, 'base64url')), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(Buffer.from(ctText, 'base64url')), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
     throw cannotOpen('the ciphertext was altered, or the key is wrong');
   }

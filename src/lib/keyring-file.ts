@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from './config.js';
-import { type Keyring, generateKey, parseKeyring } from './crypto.js';
+import { generateKey, type Keyring, parseKeyring } from './crypto.js';
 import { AppError } from './errors.js';
 
 export const KEY_FILE = 'encryption.key';

@@ -1,4 +1,4 @@
-import { type Redactor, defaultRedactor } from './redact.js';
+import { defaultRedactor, type Redactor } from './redact.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };

@@ -7,7 +7,8 @@ export const REDACTED = '[REDACTED]';
 /** Object keys whose values are always secret, whatever they look like. */
 const SECRET_KEY =
   /(^|[_-])(access[_-]?token|token|secret|client[_-]?secret|app[_-]?secret|signing[_-]?secret|password|passwd|authorization|cookie|appsecret[_-]?proof|api[_-]?key|encryption[_-]?key|private[_-]?key|input[_-]?token|fb[_-]?exchange[_-]?token)$/i;
-const SECRET_KEY_CAMEL = /(token|secret|password|authorization|apikey|encryptionkey|privatekey|appsecretproof)$/i;
+const SECRET_KEY_CAMEL =
+  /(token|secret|password|authorization|apikey|encryptionkey|privatekey|appsecretproof)$/i;
 
 /** Value shapes that are secrets wherever they appear inside a string. */
 const VALUE_PATTERNS: Array<[RegExp, string]> = [

@@ -84,7 +84,11 @@ describe('configuration', () => {
   it('never echoes a secret it refuses', () => {
     const badToken = 'not-a-bot-token-but-secret-ish-9f8e7d';
     const shortSecret = 'abc';
-    const err = failureOf({ SLACK_BOT_TOKEN: badToken, META_APP_SECRET: shortSecret, SLACK_SIGNING_SECRET: 'zz' });
+    const err = failureOf({
+      SLACK_BOT_TOKEN: badToken,
+      META_APP_SECRET: shortSecret,
+      SLACK_SIGNING_SECRET: 'zz',
+    });
     expect(err.message).toMatch(/SLACK_BOT_TOKEN must be a bot token starting with xoxb-/);
     expect(err.message).toMatch(/META_APP_SECRET/);
     expect(err.message).toMatch(/value not shown: it is a secret/);

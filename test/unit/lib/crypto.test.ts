@@ -56,7 +56,9 @@ describe('secrets at rest (AES-256-GCM)', () => {
 
   it('rejects a wrong key that claims the same key id', () => {
     const sealed = seal(parseKeyring(`k1:${keyA}`), token, purpose);
-    expect(refusal(() => open(parseKeyring(`k1:${keyB}`), sealed, purpose)).code).toBe('secret_undecryptable');
+    expect(refusal(() => open(parseKeyring(`k1:${keyB}`), sealed, purpose)).code).toBe(
+      'secret_undecryptable',
+    );
   });
 
   it('refuses a value sealed with a key that is not in the keyring, naming the key id', () => {
@@ -89,7 +91,9 @@ describe('secrets at rest (AES-256-GCM)', () => {
 
   it('computes appsecret_proof as hex HMAC-SHA256 of the token keyed by the app secret', () => {
     // openssl: printf %s EAASIMSYSTEMUSERTOKEN0001 | openssl dgst -sha256 -hmac sim-app-secret-0001
-    expect(appSecretProof(token, 'sim-app-secret-0001')).toBe('65ec3c333dec9945b20a21db3e8aba330d8773a77dd3af6c897dbc7cd9f29b8f');
+    expect(appSecretProof(token, 'sim-app-secret-0001')).toBe(
+      '65ec3c333dec9945b20a21db3e8aba330d8773a77dd3af6c897dbc7cd9f29b8f',
+    );
     expect(appSecretProof(token, 'sim-app-secret-0001')).not.toBe(appSecretProof(token, 'other-secret-0001'));
   });
 });

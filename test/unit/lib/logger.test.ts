@@ -4,7 +4,11 @@ import { Redactor } from '../../../src/lib/redact.js';
 
 function capture(literals: string[] = []) {
   const lines: string[] = [];
-  const logger = createLogger({ level: 'debug', write: (l) => lines.push(l), redactor: new Redactor(literals) });
+  const logger = createLogger({
+    level: 'debug',
+    write: (l) => lines.push(l),
+    redactor: new Redactor(literals),
+  });
   return { logger, lines, all: () => lines.join('\n') };
 }
 
@@ -31,7 +35,10 @@ describe('the logger never prints a secret', () => {
 
   it('removes Bearer credentials from headers', () => {
     const { logger, all } = capture();
-    logger.info('request', { headers: { Authorization: 'Bearer abc.def.ghi-123456' }, raw: 'Authorization: Bearer abc.def.ghi-123456' });
+    logger.info('request', {
+      headers: { Authorization: 'Bearer abc.def.ghi-123456' },
+      raw: 'Authorization: Bearer abc.def.ghi-123456',
+    });
     expect(all()).not.toContain('abc.def.ghi-123456');
   });
 
@@ -48,7 +55,12 @@ describe('the logger never prints a secret', () => {
     const { logger, all } = capture();
     logger.info('config', {
       signingSecret: 'plainwords-but-secret',
-      nested: { access_token: 'opaque1', client_secret: 'opaque2', appSecret: 'opaque3', password: 'hunter22' },
+      nested: {
+        access_token: 'opaque1',
+        client_secret: 'opaque2',
+        appSecret: 'opaque3',
+        password: 'hunter22',
+      },
       list: [{ token: 'opaque4' }],
     });
     for (const v of ['plainwords-but-secret', 'opaque1', 'opaque2', 'opaque3', 'hunter22', 'opaque4']) {
@@ -71,7 +83,9 @@ describe('the logger never prints a secret', () => {
 
   it('removes secrets inside errors and their causes', () => {
     const { logger, all } = capture();
-    const err = new Error(`request failed: access_token=${META_TOKEN}`, { cause: new Error(`bot ${SLACK_BOT}`) });
+    const err = new Error(`request failed: access_token=${META_TOKEN}`, {
+      cause: new Error(`bot ${SLACK_BOT}`),
+    });
     logger.error('boom', { err });
     expect(all()).not.toContain(META_TOKEN);
     expect(all()).not.toContain(SLACK_BOT);
@@ -80,14 +94,31 @@ describe('the logger never prints a secret', () => {
 
   it('keeps error codes and ordinary fields readable', () => {
     const { logger, lines } = capture();
-    logger.info('meta error', { code: 190, error_subcode: 463, adAccountId: 'act_1000000001', tokenMode: 'system_user' });
+    logger.info('meta error', {
+      code: 190,
+      error_subcode: 463,
+      adAccountId: 'act_1000000001',
+      tokenMode: 'system_user',
+    });
     const rec = JSON.parse(lines[0]!);
-    expect(rec).toMatchObject({ level: 'info', msg: 'meta error', code: 190, error_subcode: 463, adAccountId: 'act_1000000001', tokenMode: 'system_user' });
+    expect(rec).toMatchObject({
+      level: 'info',
+      msg: 'meta error',
+      code: 190,
+      error_subcode: 463,
+      adAccountId: 'act_1000000001',
+      tokenMode: 'system_user',
+    });
   });
 
   it('writes one JSON object per line, with child bindings', () => {
     const { logger, lines } = capture();
     logger.child({ agentId: 'agent_1' }).debug('polled', { calls: 7 });
-    expect(JSON.parse(lines[0]!)).toMatchObject({ agentId: 'agent_1', calls: 7, msg: 'polled', level: 'debug' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      agentId: 'agent_1',
+      calls: 7,
+      msg: 'polled',
+      level: 'debug',
+    });
   });
 });
