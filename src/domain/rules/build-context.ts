@@ -1,11 +1,5 @@
 import type { AgentConfig } from '../agent-config.js';
-import {
-  accountSeriesFromIndex,
-  type DailyPoint,
-  indexAccountDays,
-  indexDailyRows,
-  seriesFromIndex,
-} from '../daily-series.js';
+import { accountSeriesFromIndex, type DailyPoint, indexRuleDays, seriesFromIndex } from '../daily-series.js';
 import { lastCompleteDay, trailingDays } from '../dates.js';
 import { indexEntities } from '../hierarchy.js';
 import { type AppliedAction, indexHistory } from '../history.js';
@@ -22,12 +16,12 @@ export function buildRuleContext(
 ): RuleContext {
   const entities = indexEntities(snapshot.entities);
 
-  // Duplicate rows for one entity are summed, so the result cannot depend on row order.
+  // Duplicate rows for one entity are summed (into a copy: the snapshot is never modified), so the
+  // result cannot depend on row order.
   const window = new Map<string, DeliverySums>();
   for (const row of snapshot.windowRows) {
     const existing = window.get(row.entityId);
-    if (existing) addInto(existing, row);
-    else window.set(row.entityId, addInto(zeroSums(), row));
+    window.set(row.entityId, existing ? addInto(addInto(zeroSums(), existing), row) : row);
   }
   const EMPTY = zeroSums();
   const windowSums = (id: string): DeliverySums => window.get(id) ?? EMPTY;
@@ -69,10 +63,7 @@ export function buildRuleContext(
     return result;
   };
 
-  // Rules read daily series of campaigns and ad sets only; ad-day rows (the bulk of a large snapshot)
-  // are skipped without being indexed.
-  const daily = indexDailyRows(snapshot.dailyRows, new Set(['campaign', 'adset']));
-  const accountDays = indexAccountDays(snapshot.dailyRows);
+  const { byEntity: daily, account: accountDays } = indexRuleDays(snapshot.dailyRows);
   // Days are the data's days: "yesterday" is relative to when the snapshot was taken, even when the
   // engine's now (used for cooldowns against history) is later.
   const yesterday = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);

@@ -73,11 +73,18 @@ export function money(ctx: RuleContext, minor: number): string {
   return formatMoney(minor, ctx.currency, { wholeUnits: true });
 }
 
-const integerFormat = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-
-/** 45221 → "45,221" (one shared formatter: toLocaleString builds a new one per call). */
+/**
+ * 45221 → "45,221", as en-US prints it. Written out because it runs for every alert of a 100 000-ad
+ * account, and a hand loop is several times cheaper than Intl for a plain integer.
+ */
 export function count(n: number): string {
-  return integerFormat.format(n);
+  const digits = String(Math.abs(Math.round(n)));
+  let out = '';
+  for (let i = 0; i < digits.length; i++) {
+    if (i > 0 && (digits.length - i) % 3 === 0) out += ',';
+    out += digits[i];
+  }
+  return n < 0 && out !== '0' ? `-${out}` : out;
 }
 
 export function plural(n: number, word: string): string {

@@ -6,6 +6,7 @@ import {
   isConfidentlyWorse,
   poissonBounds,
 } from '../../../src/domain/evidence.js';
+import { count } from '../../../src/domain/rules/evidence.js';
 
 describe('Poisson bounds on the purchase count', () => {
   it('uses χ²(c; 2k+2)/2 above and χ²(1−c; 2k)/2 below', () => {
@@ -64,5 +65,13 @@ describe('CPA bounds', () => {
   it('formats the level with a spaced percent sign', () => {
     expect(formatConfidence(0.9)).toBe('90 %');
     expect(formatConfidence(0.975)).toBe('97.5 %');
+  });
+});
+
+describe('integer formatting in sentences', () => {
+  it('groups thousands the en-US way', () => {
+    for (const n of [0, 7, 999, 1_000, 45_221, 1_234_567, -12_345, 100_000_000]) {
+      expect(count(n)).toBe(n.toLocaleString('en-US'));
+    }
   });
 });
