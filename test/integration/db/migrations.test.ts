@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../../src/db/client.js';
 import { pgErrorOf } from '../../../src/db/errors.js';
 import { actionLog } from '../../../src/db/schema/index.js';
-import { type TestDatabase, createTestDatabase } from '../../support/pg.js';
+import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
 
 const EXPECTED_TABLES = [
   'action_log',
@@ -53,7 +53,10 @@ function logRow(id: string) {
   };
 }
 
-const drivers: Array<{ name: string; open: () => Promise<{ database: Database; cleanup: () => Promise<void> }> }> = [
+const drivers: Array<{
+  name: string;
+  open: () => Promise<{ database: Database; cleanup: () => Promise<void> }>;
+}> = [
   {
     name: 'PostgreSQL',
     open: async () => {
@@ -98,7 +101,9 @@ describe.each(drivers)('migrations on $name', ({ open }) => {
     const rows = await database.db.execute<{ table_name: string }>(
       sql`select table_name from information_schema.tables where table_schema = 'public' order by table_name`,
     );
-    const names = (rows as unknown as { rows?: Array<{ table_name: string }> }).rows ?? (rows as unknown as Array<{ table_name: string }>);
+    const names =
+      (rows as unknown as { rows?: Array<{ table_name: string }> }).rows ??
+      (rows as unknown as Array<{ table_name: string }>);
     expect(names.map((r) => r.table_name)).toEqual(EXPECTED_TABLES);
   });
 
