@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type { SimRuntime } from '../runtime.js';
+import { parseRfc3339 } from '../time/rfc3339.js';
 import { mutate, objectView } from './objects.js';
 import { clockBody, faultBody, limitsBody, mutateBody, reportFailuresBody } from './schemas.js';
 
@@ -94,7 +95,7 @@ export function handleAdmin(rt: SimRuntime, method: string, url: URL, body: unkn
   if (route === 'POST /__sim/clock') {
     const p = parse(clockBody, body);
     if (!p.ok) return p.response;
-    if ('now' in p.value) sim.state.clock.set(new Date(p.value.now));
+    if ('now' in p.value) sim.state.clock.set(parseRfc3339(p.value.now) as number);
     else sim.state.clock.advance(p.value.advance_hours * HOUR_MS);
     sim.state.touched();
     return { status: 200, body: { now: sim.state.clock.now().toISOString() } };

@@ -142,6 +142,10 @@ describe('objects and fields', () => {
     const r = await client.get(`/${ACCOUNT}/campaigns`, { effective_status: ['RUNNING'] });
     expect(r.status).toBe(400);
     expect(r.body.error.message).toMatch(/^\(#100\) Param effective_status\[0\] must be one of \{ACTIVE, /);
+    const ads = await client.get(`/${ACCOUNT}/ads`, { effective_status: ['ACTIVE', 'LIVE'] });
+    expect(ads.body.error.message).toMatch(
+      /^\(#100\) Param effective_status\[1\] must be one of \{ACTIVE, ADSET_PAUSED, /,
+    );
   });
 });
 

@@ -9,7 +9,9 @@ const sharedSpecs = fileURLToPath(new URL('../../../../shared/meta-api-specs/', 
 // The product ships copies so that `metabuyer sim` runs without ../shared; these prove they are
 // unmodified whenever the shared originals are present (they are in every checkout of this project).
 describe.runIf(existsSync(sharedSpecs))("copies of Meta's spec data", () => {
-  const files = readdirSync(ownSpecs).filter((f) => f.endsWith('.json') && f !== 'biome.json');
+  const files = readdirSync(ownSpecs).filter(
+    (f) => f.endsWith('.json') && f !== 'biome.json' && f !== 'scenario.schema.json',
+  );
 
   it('include the node files and enum_types.json the simulator reads', () => {
     expect(files).toEqual(
@@ -25,12 +27,20 @@ describe.runIf(existsSync(sharedSpecs))("copies of Meta's spec data", () => {
     );
   });
 
-  it.each(readdirSync(ownSpecs).filter((f) => f.endsWith('.json') && f !== 'biome.json'))(
-    '%s is byte-identical to ../shared/meta-api-specs',
-    (file) => {
-      expect(readFileSync(`${ownSpecs}${file}`).equals(readFileSync(`${sharedSpecs}${file}`))).toBe(true);
-    },
-  );
+  it.each(
+    readdirSync(ownSpecs).filter(
+      (f) => f.endsWith('.json') && f !== 'biome.json' && f !== 'scenario.schema.json',
+    ),
+  )('%s is byte-identical to ../shared/meta-api-specs', (file) => {
+    expect(readFileSync(`${ownSpecs}${file}`).equals(readFileSync(`${sharedSpecs}${file}`))).toBe(true);
+  });
+});
+
+const sharedSchema = fileURLToPath(new URL('../../../../shared/sim/scenario.schema.json', import.meta.url));
+describe.runIf(existsSync(sharedSchema))('the scenario schema shipped with the simulator', () => {
+  it('is byte-identical to ../shared/sim/scenario.schema.json', () => {
+    expect(readFileSync(`${ownSpecs}scenario.schema.json`).equals(readFileSync(sharedSchema))).toBe(true);
+  });
 });
 
 describe.runIf(existsSync(SHARED_SEED_PATH))('examples/seed-demo.json', () => {

@@ -7,7 +7,8 @@ import { parseScenario, ScenarioError } from '../../../src/sim/index.js';
 import { seedScenario } from '../../support/sim.js';
 import { generatedScenario, rulesScenario } from '../../support/sim-scenarios.js';
 
-const schemaUrl = new URL('../../../../shared/sim/scenario.schema.json', import.meta.url);
+// The simulator ships a copy of ../shared/sim/scenario.schema.json (copies.test.ts proves it identical).
+const schemaUrl = new URL('../../../src/sim/specs/scenario.schema.json', import.meta.url);
 const examples = ['seed-demo.json', 'generated-10k.json', 'generated-100k.json'].map((f) =>
   fileURLToPath(new URL(`../../../examples/${f}`, import.meta.url)),
 );

@@ -13,11 +13,12 @@ import {
   type Creative,
 } from '../../model/types.js';
 import type { GraphResult } from '../context.js';
+import { errors } from '../errors.js';
 import { parseFields } from '../fields.js';
 import { pagedList } from '../paging.js';
 import { asList, asString, validateParams } from '../params.js';
 import { NODE_TYPE, renderNode } from '../render-objects.js';
-import { findApi } from '../spec.js';
+import { enumValues, findApi } from '../spec.js';
 import { type Call, ok } from './call.js';
 
 type Node = Account | Campaign | AdSet | Ad | Creative;
@@ -34,6 +35,7 @@ export function readNode(call: Call, node: Node): GraphResult {
 }
 
 export type ListEdge = 'campaigns' | 'adsets' | 'ads' | 'adcreatives';
+const EDGE_TYPE = { campaigns: 'Campaign', adsets: 'AdSet', ads: 'Ad', adcreatives: 'AdCreative' } as const;
 
 function children(parent: Account | Campaign | AdSet | Ad, edge: ListEdge): Node[] {
   const campaigns = parent.kind === 'account' ? parent.campaigns : [];
@@ -55,6 +57,15 @@ function children(parent: Account | Campaign | AdSet | Ad, edge: ListEdge): Node
 export function listEdge(call: Call, parent: Account | Campaign | AdSet | Ad, edge: ListEdge): GraphResult {
   const api = findApi(NODE_TYPE[parent.kind], 'GET', edge);
   if (api) validateParams(api, call.req.params, false);
+  // Some list edges type effective_status as list<string>; Meta still checks the values, against the
+  // listed node type's own effective_status enum.
+  if (api?.params.get('effective_status')?.type === 'list<string>' && edge !== 'adcreatives') {
+    const values = enumValues(`${EDGE_TYPE[edge]}_effective_status`) ?? [];
+    for (const [i, v] of (asList(call.req.params.effective_status, 'effective_status') ?? []).entries()) {
+      if (!values.includes(asString(v) ?? ''))
+        throw errors.paramMustBeOneOf(`effective_status[${i}]`, values);
+    }
+  }
   const fields = selection(call);
   const state = call.sim.state;
   let items: Node[];
