@@ -58,17 +58,22 @@ type EntityRule = (ctx: RuleContext, entity: EntityMeta) => Recommendation | nul
  * - low_ctr at ads (a creative property), high_frequency at ad sets (an audience property);
  * - tracking_broken once, for the account.
  */
-function rulesFor(ctx: RuleContext, entity: EntityMeta): EntityRule[] {
-  const budgetRules: EntityRule[] = ctx.entities.isBudgetUnit(entity)
-    ? [lowRoas, scaleWinner, spendSpike]
-    : [];
+const BUDGET_RULES: EntityRule[] = [lowRoas, scaleWinner, spendSpike];
+const CAMPAIGN_RULES: EntityRule[] = [highCpa, zeroConversions];
+const ADSET_RULES: EntityRule[] = [highCpa, zeroConversions, highFrequency];
+const AD_RULES: EntityRule[] = [highCpa, zeroConversions, lowCtr];
+const CBO_CAMPAIGN_RULES = [...CAMPAIGN_RULES, ...BUDGET_RULES];
+const ABO_ADSET_RULES = [...ADSET_RULES, ...BUDGET_RULES];
+
+function rulesFor(ctx: RuleContext, entity: EntityMeta): readonly EntityRule[] {
+  const budgetUnit = ctx.entities.isBudgetUnit(entity);
   switch (entity.level) {
     case 'campaign':
-      return [highCpa, zeroConversions, ...budgetRules];
+      return budgetUnit ? CBO_CAMPAIGN_RULES : CAMPAIGN_RULES;
     case 'adset':
-      return [highCpa, zeroConversions, highFrequency, ...budgetRules];
+      return budgetUnit ? ABO_ADSET_RULES : ADSET_RULES;
     case 'ad':
-      return [highCpa, zeroConversions, lowCtr];
+      return AD_RULES;
   }
 }
 
