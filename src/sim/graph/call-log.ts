@@ -23,6 +23,9 @@ export interface CallEntry {
   timed_out?: true;
 }
 
+/** A load test can make millions of calls; the log keeps the most recent ones. */
+const MAX_ENTRIES = 100_000;
+
 /** Keys redacted on top of the shared redactor's rules. */
 const EXTRA_SECRET_KEYS = new Set(['code', 'client_secret', 'input_token', 'fb_exchange_token']);
 
@@ -51,6 +54,7 @@ export class CallLog {
       query: this.clean(entry.query),
       body: entry.body === null ? null : this.clean(entry.body),
     });
+    if (this.entries.length > MAX_ENTRIES) this.entries.splice(0, this.entries.length - MAX_ENTRIES);
   }
 
   list(sinceSeq = 0): CallEntry[] {
