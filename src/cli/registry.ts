@@ -4,6 +4,7 @@ import { initCommand, migrateCommand, pauseAgentCommand, resumeAgentCommand } fr
 import { connectCommand } from './commands/connect.js';
 import { planActionsCommand, runNowCommand } from './commands/cycle.js';
 import { approveCommand, clearCommand, rejectCommand } from './commands/decide.js';
+import { seedSandboxCommand, verifyUseCasesCommand } from './commands/diagnostics.js';
 import { doctorCommand } from './commands/doctor.js';
 import { setupCommand } from './commands/setup.js';
 import { simCommand } from './commands/sim.js';
@@ -16,6 +17,7 @@ export const COMMANDS: AnyCommand[] = [
   connectCommand,
   setupCommand,
   doctorCommand,
+  verifyUseCasesCommand,
   statusCommand,
   runNowCommand,
   planActionsCommand,
@@ -27,6 +29,7 @@ export const COMMANDS: AnyCommand[] = [
   rollbackActionsCommand,
   pauseAgentCommand,
   resumeAgentCommand,
+  seedSandboxCommand,
   simCommand,
   migrateCommand,
 ];
