@@ -47,7 +47,7 @@ export function parseFlags(
 
 function describeParseError(e: Error): string {
   const code = (e as { code?: string }).code;
-  const flag = /'(-{1,2}[^']+)'/.exec(e.message)?.[1];
+  const flag = /'(-{1,2}[^' ]+)/.exec(e.message)?.[1];
   switch (code) {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown flag ${flag ?? ''}`.trim();
@@ -72,6 +72,7 @@ export function validateFlags<T>(schema: z.ZodType<T>, input: unknown, usage: st
   const issue = result.error.issues[0]!;
   const key = issue.path[0];
   const where = typeof key === 'string' ? (key === '_' ? 'arguments' : `--${key}`) : 'arguments';
-  const missing = issue.code === 'invalid_type' && (issue as { input?: unknown }).input === undefined;
+  const missing =
+    typeof key === 'string' && (input as Record<string, unknown> | undefined)?.[key] === undefined;
   throw new UsageError(missing ? `${where} is required` : `${where} ${issue.message}`, usage);
 }

@@ -4,8 +4,11 @@
  */
 import os from 'node:os';
 import { type AppContext, type ContextOverrides, createAppContext } from '../app/context.js';
-import { parseConfig } from '../lib/config.js';
+import { pgErrorOf } from '../db/errors.js';
+import { configSecrets, parseConfig } from '../lib/config.js';
 import { AppError, toAppError, UsageError } from '../lib/errors.js';
+import { createLogger } from '../lib/logger.js';
+import { Redactor } from '../lib/redact.js';
 import { COMMON_FLAGS, parseFlags } from './args.js';
 import type { AnyCommand, CommandIO } from './command.js';
 import { COMMANDS, findCommand } from './registry.js';
@@ -50,7 +53,14 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
     const result = await command.run(
       {
         context: async () => {
-          context ??= createAppContext(config, opts.contextOverrides);
+          // Operators read the command's own output; structured logs stay quiet unless LOG_LEVEL asks.
+          context ??= createAppContext(config, {
+            logger: createLogger({
+              level: env.LOG_LEVEL ? config.logLevel : 'warn',
+              redactor: new Redactor(configSecrets(config)),
+            }),
+            ...opts.contextOverrides,
+          });
           return context;
         },
         actor: opts.actor ?? `cli:${safeUser()}`,
@@ -75,7 +85,7 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
 }
 
 function reportError(e: unknown, io: CommandIO, json: boolean, context: AppContext | undefined): number {
-  const err = toAppError(e);
+  const err = explain(e);
   const usage = err instanceof UsageError ? err.usage : undefined;
   const redact = (s: string) => (context ? context.redactor.string(s) : s);
   const message = redact(err.message);
@@ -89,6 +99,26 @@ function reportError(e: unknown, io: CommandIO, json: boolean, context: AppConte
     if (usage) io.err(`usage: ${usage}`);
   }
   return err instanceof UsageError ? 2 : err instanceof AppError ? 1 : 1;
+}
+
+/** Turns failures an operator can fix into errors that say how. */
+function explain(e: unknown): AppError {
+  const pg = pgErrorOf(e);
+  if (pg?.code === '42P01') {
+    return new AppError({
+      code: 'db_not_initialised',
+      verdict: 'invalid',
+      message: 'The database is not initialised yet: run `metabuyer init` first.',
+    });
+  }
+  if (pg?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String((e as Error)?.message))) {
+    return new AppError({
+      code: 'db_unreachable',
+      verdict: 'retry',
+      message: 'Cannot reach the database: check DATABASE_URL and that PostgreSQL is running.',
+    });
+  }
+  return toAppError(e);
 }
 
 function safeUser(): string {

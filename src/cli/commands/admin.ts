@@ -12,7 +12,15 @@ export const initCommand = defineCommand({
   usage: 'metabuyer init [--json]',
   flags: {},
   parse: () => ({}),
-  run: async (env) => initDatabase(await env.context()),
+  async run(env) {
+    const ctx = await env.context();
+    if (!ctx.config.databaseUrl && !env.json) {
+      env.io.err(
+        `… Preparing the embedded database in ${ctx.config.home} (the first time takes about 15 s)…`,
+      );
+    }
+    return initDatabase(ctx);
+  },
   text: (r) =>
     `Database ready: ${r.database.where} (migrations applied).${
       r.database.kind === 'pglite' ? `\nEmbedded data and encryption key in ${r.home}` : ''
