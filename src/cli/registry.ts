@@ -4,11 +4,13 @@ import { initCommand, migrateCommand, pauseAgentCommand, resumeAgentCommand } fr
 import { connectCommand } from './commands/connect.js';
 import { planActionsCommand, runNowCommand } from './commands/cycle.js';
 import { approveCommand, clearCommand, rejectCommand } from './commands/decide.js';
+import { demoCommand } from './commands/demo.js';
 import { seedSandboxCommand, verifyUseCasesCommand } from './commands/diagnostics.js';
 import { doctorCommand } from './commands/doctor.js';
 import { setupCommand } from './commands/setup.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
+import { syncApprovalsCommand } from './commands/sync-approvals.js';
 import { executeActionsCommand, rollbackActionsCommand } from './commands/writes.js';
 
 /** Every command, in the order `metabuyer help` lists them. */
@@ -24,6 +26,7 @@ export const COMMANDS: AnyCommand[] = [
   approveCommand,
   rejectCommand,
   clearCommand,
+  syncApprovalsCommand,
   executeActionsCommand,
   actionLogCommand,
   rollbackActionsCommand,
@@ -31,6 +34,7 @@ export const COMMANDS: AnyCommand[] = [
   resumeAgentCommand,
   seedSandboxCommand,
   simCommand,
+  demoCommand,
   migrateCommand,
 ];
 
