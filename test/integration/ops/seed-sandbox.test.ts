@@ -155,6 +155,33 @@ describe('seed-sandbox', () => {
     expect((await h.object(campaign.adset_ids[0])).status).toBe('PAUSED');
   });
 
+  it('never sends a create twice when Meta answers it with a temporary error after applying it', async () => {
+    h = await startOpsHarness();
+    await h.onboard();
+    await h.fault({
+      method: 'POST',
+      path: '^/act_1000000001/adsets$',
+      apply_then_fail: true,
+      error: {
+        code: 2,
+        message: 'An unexpected error has occurred. Please retry your request later.',
+        is_transient: true,
+      },
+    });
+    const seq = await lastSeq(h);
+    const r = await h.cli('seed-sandbox', '--json');
+    expect(r.code).toBe(1);
+    const out = r.json();
+    expect(out.error).toMatchObject({ object: 'adset', outcome: 'unknown' });
+    expect(out.error.message).toContain('may or may not have been created');
+    expect(out.error.message).toContain(
+      'Meta says "An unexpected error has occurred. Please retry your request later."',
+    );
+    const writes = await realWritesSince(h, seq);
+    expect(writes.filter((w) => w.path === '/act_1000000001/adsets')).toHaveLength(1);
+    expect((await h.object(out.created.campaign_id)).adset_ids).toHaveLength(1);
+  });
+
   it("stops with Meta's own words when a create is refused, listing what already exists", async () => {
     h = await startOpsHarness();
     await h.onboard();
