@@ -5,8 +5,8 @@ import { MetaNetworkError, MetaThrottledError, WriteOutcomeUnknownError } from '
 
 /**
  * Retries with jittered exponential backoff, for reads and for writes that are known not to have taken
- * effect. A write is retried only when Meta itself answered with an error whose verdict is retry or
- * back_off (Meta refused it, so nothing changed) or when the connection was never made. A write that may
+ * effect. A write is retried only when Meta throttled it (verdict back_off: refused before anything ran)
+ * or when the connection was never made. A write that may
  * have reached Meta without an answer arrives here as WriteOutcomeUnknownError and is never retried.
  */
 
@@ -33,7 +33,10 @@ export function retryDecision(
     if (err.kind === 'timeout' && opts.retryTimeouts === false) return 'stop';
   }
   if (err.verdict === 'back_off') return 'back_off';
-  if (err.verdict === 'retry') return 'retry';
+  // Meta's "unexpected" and "temporary" errors (1, 2, is_transient) can come after a write was applied,
+  // so they do not prove it was not: a write is never re-sent on them. Throttles (back_off) are refusals
+  // made before anything runs, and are safe to wait out.
+  if (err.verdict === 'retry') return kind === 'write' ? 'stop' : 'retry';
   return 'stop';
 }
 

@@ -475,17 +475,35 @@ describe('writes', () => {
     expect((await simObject('110')).status).toBe('PAUSED');
   });
 
-  it('retries a write Meta refused with a transient error, exactly once more', async () => {
+  it('never re-sends a write Meta answered with a transient error: it may have applied', async () => {
     await admin('POST', '/__sim/faults', {
       method: 'POST',
       path: '^/11$',
       times: 1,
+      apply_then_fail: true,
       error: { code: 2, message: 'Service temporarily unavailable', is_transient: true },
+    });
+    const { client } = makeClient();
+    await expect(client.setDailyBudget('11', 16_000)).rejects.toMatchObject({ verdict: 'retry' });
+    expect((await graphCalls()).filter((c) => c.method === 'POST').map((c) => c.error_code)).toEqual([2]);
+    expect((await simObject('11')).daily_budget).toBe(16_000);
+  });
+
+  it('retries a write Meta throttled, since a throttle refuses it before it runs', async () => {
+    await admin('POST', '/__sim/faults', {
+      method: 'POST',
+      path: '^/11$',
+      times: 1,
+      error: {
+        code: 613,
+        error_subcode: 1487742,
+        message: 'There have been too many calls from this ad-account.',
+      },
     });
     const { client } = makeClient();
     await expect(client.setDailyBudget('11', 16_000)).resolves.toMatchObject({ outcome: 'applied' });
     expect((await graphCalls()).filter((c) => c.method === 'POST').map((c) => c.error_code)).toEqual([
-      2,
+      613,
       null,
     ]);
   });

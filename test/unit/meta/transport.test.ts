@@ -124,14 +124,15 @@ describe('writes whose outcome is unknown', () => {
     expect(calls).toHaveLength(1);
   });
 
-  it('retries a write Meta refused with a transient error, since it did not take effect', async () => {
+  it('never re-sends a write after a transient Meta error, which may come after the write applied', async () => {
     const { client, calls } = await setup((_c, n) =>
       n === 1 ? { status: 500, json: metaError(2, { is_transient: true }) } : { json: { success: true } },
     );
-    const result = await client.setStatus('123', 'ACTIVE');
+    const err = await client.setStatus('123', 'ACTIVE').catch((e) => e);
     client.close();
-    expect(result).toEqual({ outcome: 'applied', id: '123', data: { success: true } });
-    expect(calls).toHaveLength(2);
+    expect(err).toBeInstanceOf(MetaApiError);
+    expect(err.verdict).toBe('retry');
+    expect(calls).toHaveLength(1);
   });
 
   it('throws, and does not retry, when Meta refuses a write outright', async () => {
