@@ -24,12 +24,27 @@ export function buildRuleContext(
     window.set(row.entityId, existing ? addInto(addInto(zeroSums(), existing), row) : row);
   }
   const EMPTY = zeroSums();
-  const windowSums = (id: string): DeliverySums => window.get(id) ?? EMPTY;
+  // Rules for one entity run back to back and each asks for its figures: a one-entry cache answers all
+  // but the first without hashing the id again (a third of the engine's time on 100 000 ads).
+  let lastId = '';
+  let lastSums: DeliverySums = EMPTY;
+  const windowSums = (id: string): DeliverySums => {
+    if (id !== lastId) {
+      lastId = id;
+      lastSums = window.get(id) ?? EMPTY;
+    }
+    return lastSums;
+  };
 
   const live = new Map<string, { sums: DeliverySums; excluded: ExcludedDelivery | null }>();
+  let lastAd: { sums: DeliverySums; excluded: null } | undefined;
   const liveSums = (entity: EntityMeta) => {
     // Ads have no children: their live figures are their own (no memo needed for 100 000 of them).
-    if (entity.level === 'ad') return { sums: windowSums(entity.id), excluded: null };
+    if (entity.level === 'ad') {
+      const sums = windowSums(entity.id);
+      if (lastAd?.sums !== sums) lastAd = { sums, excluded: null };
+      return lastAd;
+    }
     const known = live.get(entity.id);
     if (known) return known;
     const excludedSums = zeroSums();
