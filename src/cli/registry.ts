@@ -1,6 +1,7 @@
 import type { AnyCommand } from './command.js';
 import { actionLogCommand } from './commands/action-log.js';
 import { initCommand, migrateCommand, pauseAgentCommand, resumeAgentCommand } from './commands/admin.js';
+import { backtestCommand } from './commands/backtest.js';
 import { connectCommand } from './commands/connect.js';
 import { planActionsCommand, runNowCommand } from './commands/cycle.js';
 import { approveCommand, clearCommand, rejectCommand } from './commands/decide.js';
@@ -33,6 +34,7 @@ export const COMMANDS: AnyCommand[] = [
   pauseAgentCommand,
   resumeAgentCommand,
   seedSandboxCommand,
+  backtestCommand,
   simCommand,
   demoCommand,
   migrateCommand,

@@ -111,7 +111,7 @@ export async function runNow(
       summary,
       recommendations,
       graphCalls: calls,
-      summaryLine: summaryLine(summary, snapshot.account.currency),
+      summaryLine: runSummaryLine(summary, snapshot.account.currency),
       counts,
       report: config.slackTarget
         ? {
@@ -128,7 +128,7 @@ export async function runNow(
 }
 
 /** The line operators know from the transcript: "spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21". */
-export function summaryLine(s: RunSummary, currency: string): string {
+export function runSummaryLine(s: RunSummary, currency: string): string {
   const cpa = s.cpa === null ? 'n/a' : formatMoney(s.cpa, currency);
   const roas = s.roas === null ? 'n/a' : s.roas.toFixed(2);
   return `spend ${formatMoney(s.spend, currency)} | purchases ${s.purchases} | CPA ${cpa} | ROAS ${roas}`;

@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { backtest } from '../../ops/backtest.js';
+import { runSummaryLine } from '../../ops/run-now.js';
+import { validateFlags } from '../args.js';
+import { defineCommand } from '../command.js';
+import { table } from '../format.js';
+
+export const backtestCommand = defineCommand({
+  name: 'backtest',
+  summary: 'replay the engine over each past day of a scenario: what would have fired, and when',
+  usage:
+    'metabuyer backtest --scenario FILE [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--ad-account ID] [--json]',
+  flags: {
+    scenario: { type: 'string', placeholder: 'FILE', description: 'a simulator scenario (see examples/)' },
+    days: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'how many past days to replay, ending at the scenario clock (default 7)',
+    },
+    'target-cpa': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'target cost per purchase, in the account currency',
+    },
+    'target-roas': { type: 'string', placeholder: 'N', description: 'target return on ad spend' },
+    'date-preset': { type: 'string', placeholder: 'P', description: 'decision window (default last_7d)' },
+  },
+  parse(values) {
+    return validateFlags(
+      z.object({
+        scenario: z.string().min(1),
+        days: z.coerce
+          .number({ message: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be 1 to 90')
+          .max(90, 'must be 1 to 90')
+          .default(7),
+        'target-cpa': z
+          .string()
+          .regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 120')
+          .optional(),
+        'target-roas': z.coerce
+          .number({ message: 'must be a number such as 1.8' })
+          .positive('must be above 0')
+          .optional(),
+        'date-preset': z
+          .enum(['yesterday', 'last_3d', 'last_7d', 'last_14d', 'last_28d', 'last_30d'], {
+            message: 'must be a last_Nd preset',
+          })
+          .optional(),
+        'ad-account': z.string().optional(),
+      }),
+      values,
+      this.usage,
+    );
+  },
+  run: (env, f) => {
+    if (!env.json) env.io.err(`… replaying ${f.days} day(s) of ${f.scenario} through the simulator…`);
+    return backtest({
+      scenarioPath: f.scenario,
+      days: f.days,
+      ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
+      ...(f['target-cpa'] ? { targetCpa: f['target-cpa'] } : {}),
+      ...(f['target-roas'] ? { targetRoas: f['target-roas'] } : {}),
+      ...(f['date-preset'] ? { datePreset: f['date-preset'] } : {}),
+    });
+  },
+  text(r) {
+    const lines = [`Backtest of ${r.adAccountId} (${r.currency}), ${r.days.length} day(s):`];
+    lines.push(
+      table(
+        ['as of', 'window', 'summary', 'recs', 'actions'],
+        r.days.map((d) => [
+          d.asOf.slice(0, 10),
+          `${d.window.since}…${d.window.until}`,
+          runSummaryLine(d.summary, r.currency),
+          d.recommendations.length,
+          d.plannedActions
+            .map((a) => `${a.type === 'set_status' ? 'pause' : 'budget'} ${a.entityId}`)
+            .join(', ') || '—',
+        ]),
+      ),
+    );
+    lines.push('', 'What fired, and when (by window end):');
+    lines.push(
+      table(
+        ['rule', 'severity', 'entity', 'days'],
+        r.firings.map((f) => [
+          f.rule,
+          f.severity,
+          `${f.level} ${f.entityName} (${f.entityId})`,
+          f.dates.join(' '),
+        ]),
+      ),
+    );
+    return lines.join('\n');
+  },
+  json: (r) => ({
+    ad_account_id: r.adAccountId,
+    currency: r.currency,
+    days: r.days.map((d) => ({
+      as_of: d.asOf,
+      window: d.window,
+      summary: d.summary,
+      recommendations: d.recommendations.map((x) => ({
+        id: x.id,
+        rule: x.rule,
+        severity: x.severity,
+        level: x.level,
+        entity_id: x.entityId,
+      })),
+      planned_actions: d.plannedActions.map((a) => ({
+        key: a.key,
+        type: a.type,
+        entity_id: a.entityId,
+        from: a.from,
+        to: a.to,
+      })),
+    })),
+    firings: r.firings.map((f) => ({
+      rule: f.rule,
+      level: f.level,
+      entity_id: f.entityId,
+      severity: f.severity,
+      dates: f.dates,
+    })),
+  }),
+});
