@@ -3,6 +3,7 @@
  * body is validated with zod; a bad one is a 400 with the problems listed and changes nothing.
  */
 import type { z } from 'zod';
+import type { GraphObject } from '../model/state.js';
 import type { SimRuntime } from '../runtime.js';
 import { parseRfc3339 } from '../time/rfc3339.js';
 import { mutate, objectView } from './objects.js';
@@ -82,7 +83,7 @@ export function handleAdmin(rt: SimRuntime, method: string, url: URL, body: unkn
     if (!p.ok) return p.response;
     const problem = mutate(sim.state, p.value);
     if (problem) return invalid(problem);
-    return { status: 200, body: { object: objectView(sim.state.objects.get(p.value.id) as never) } };
+    return { status: 200, body: { object: objectView(sim.state.objects.get(p.value.id) as GraphObject) } };
   }
   if (method === 'GET' && path.startsWith('/__sim/objects/')) {
     const id = decodeURIComponent(path.slice('/__sim/objects/'.length));

@@ -60,7 +60,7 @@ describe('metabuyer sim', () => {
       err += c.toString();
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-    expect(code).toBe(1);
+    expect(code, err).toBe(1);
     expect(err).toMatch(/scenario package\.json is invalid/);
   });
 });

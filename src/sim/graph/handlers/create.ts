@@ -6,6 +6,8 @@
  * status ACTIVE unless a status is given (only ACTIVE or PAUSED are allowed at creation); new ad sets
  * start LEARNING; new ads have no delivery. `validate_only` answers {"success":true} and creates nothing.
  */
+
+import type { GraphObject } from '../../model/state.js';
 import type { Account, Ad, AdSet, Campaign, Creative, Status } from '../../model/types.js';
 import type { GraphResult } from '../context.js';
 import { errors } from '../errors.js';
@@ -26,8 +28,8 @@ function checked(call: Call, edge: string, required: string[]): Record<string, u
   return params;
 }
 
-function register<T extends { id: string }>(call: Call, o: T): T {
-  call.sim.state.objects.set(o.id, o as never);
+function register<T extends GraphObject>(call: Call, o: T): T {
+  call.sim.state.objects.set(o.id, o);
   call.sim.state.touched();
   return o;
 }

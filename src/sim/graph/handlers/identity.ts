@@ -8,6 +8,7 @@
  * token (60 days) with the same user, scopes and ad accounts as the one exchanged.
  */
 import type { SimState, TokenRecord } from '../../model/state.js';
+import type { Account } from '../../model/types.js';
 import { appToken, reaches, tokenProblem } from '../auth.js';
 import type { Caller, GraphResult } from '../context.js';
 import { errors } from '../errors.js';
@@ -62,7 +63,7 @@ export function myAdAccounts(call: Call): GraphResult {
   const accounts = call.sim.state.accounts.filter((a) => reaches(call.caller, a));
   return ok(
     pagedList(call.req, call.sim.settings, accounts.length, (i) =>
-      renderNode(accounts[i] as never, selection, call.sim.state),
+      renderNode(accounts[i] as Account, selection, call.sim.state),
     ),
   );
 }
