@@ -187,6 +187,33 @@ describe('mistakes a client can make, refused as Meta refuses them', () => {
     expect(r.body.error.message).toMatch(/field expansion of the insights edge/);
   });
 
+  it('serves insights on campaigns, ad sets and ads, at their own level or below', async () => {
+    const campaign = await client.get('/13/insights', {
+      date_preset: 'last_7d',
+      fields: 'campaign_id,spend',
+    });
+    expect(campaign.body.data).toEqual([
+      {
+        campaign_id: '13',
+        spend: expect.stringMatching(/^\d+\.\d{2}$/),
+        date_start: '2026-11-13',
+        date_stop: '2026-11-19',
+      },
+    ]);
+    const ads = await client.get('/13/insights', {
+      date_preset: 'last_7d',
+      level: 'ad',
+      fields: 'ad_id,spend',
+    });
+    expect(ads.body.data.map((r: { ad_id: string }) => r.ad_id)).toEqual(['130', '131', '140']);
+    const sum = ads.body.data.reduce((s: number, r: { spend: string }) => s + Number(r.spend), 0);
+    expect(sum.toFixed(2)).toBe(campaign.body.data[0].spend);
+    expect(
+      (await client.get('/140/insights', { date_preset: 'last_7d', fields: 'ad_id' })).body.data,
+    ).toHaveLength(1);
+    expect((await client.get('/14/insights', { level: 'campaign' })).body.error.code).toBe(100);
+  });
+
   it('defaults insights to impressions and spend over the last 30 days', async () => {
     const r = await client.get(`/${ACCOUNT}/insights`);
     expect(r.body.data).toEqual([
