@@ -1,10 +1,5 @@
 import type { AppContext } from '../app/context.js';
-import {
-  type ActionLogRow,
-  appliedWritesBefore,
-  appliedWritesSince,
-  rollbacksOf,
-} from '../db/repos/action-log.js';
+import { type ActionLogRow, appliedWrites, rollbacksOf } from '../db/repos/action-log.js';
 import { markConfirmation, recordConfirmation } from '../db/repos/confirmations.js';
 import { moveAction } from '../db/repos/plans.js';
 import { toAppError } from '../lib/errors.js';
@@ -58,7 +53,7 @@ export async function rollbackActions(
   const config = agentConfigOf(agent);
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - config.rollbackWindowHours * 3_600_000);
-  const applied = await appliedWritesSince(db, agent.id, since);
+  const applied = await appliedWrites(db, agent.id, { since });
   const undone = new Set(
     (
       await rollbacksOf(
@@ -70,7 +65,7 @@ export async function rollbackActions(
       .map((r) => r.rollbackOf),
   );
   const candidates = applied.filter((a) => !undone.has(a.id)).slice(0, input.limit);
-  const outsideWindow = (await appliedWritesBefore(db, agent.id, since)).length;
+  const outsideWindow = (await appliedWrites(db, agent.id, { before: since })).length;
   const base = {
     adAccountId: agent.adAccountId,
     currency: agent.currency,

@@ -41,8 +41,12 @@ export async function logForActions(db: Db, planActionIds: string[]): Promise<Ac
     .orderBy(actionLog.seq);
 }
 
-/** Applied writes of the executor (not rollbacks), newest first, since a moment. */
-export async function appliedWritesSince(db: Db, agentId: string, since: Date): Promise<ActionLogRow[]> {
+/** Applied writes of the executor (not rollbacks), newest first, made since (or before) a moment. */
+export async function appliedWrites(
+  db: Db,
+  agentId: string,
+  when: { since: Date } | { before: Date },
+): Promise<ActionLogRow[]> {
   return db
     .select()
     .from(actionLog)
@@ -51,22 +55,7 @@ export async function appliedWritesSince(db: Db, agentId: string, since: Date): 
         eq(actionLog.agentId, agentId),
         eq(actionLog.kind, 'execute'),
         inArray(actionLog.event, ['applied', 'reconciled']),
-        gte(actionLog.at, since),
-      ),
-    )
-    .orderBy(desc(actionLog.seq));
-}
-
-export async function appliedWritesBefore(db: Db, agentId: string, before: Date): Promise<ActionLogRow[]> {
-  return db
-    .select()
-    .from(actionLog)
-    .where(
-      and(
-        eq(actionLog.agentId, agentId),
-        eq(actionLog.kind, 'execute'),
-        inArray(actionLog.event, ['applied', 'reconciled']),
-        lt(actionLog.at, before),
+        'since' in when ? gte(actionLog.at, when.since) : lt(actionLog.at, when.before),
       ),
     )
     .orderBy(desc(actionLog.seq));

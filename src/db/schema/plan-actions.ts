@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, check, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core';
+import { ACTION_STATUSES } from '../../domain/action-state.js';
 import { ts } from './_columns.js';
 import { plans } from './plans.js';
 
@@ -27,19 +28,7 @@ export const planActions = pgTable(
     fromValue: jsonb('from_value').$type<string | number>().notNull(),
     toValue: jsonb('to_value').$type<string | number>().notNull(),
     requiresApproval: boolean('requires_approval').notNull(),
-    status: text('status', {
-      enum: [
-        'proposed',
-        'approved',
-        'rejected',
-        'executing',
-        'applied',
-        'failed',
-        'stale',
-        'unknown',
-        'rolled_back',
-      ],
-    }).notNull(),
+    status: text('status', { enum: ACTION_STATUSES }).notNull(),
     recommendationId: text('recommendation_id'),
     rule: text('rule'),
     evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull().default({}),
