@@ -51,25 +51,29 @@ export function compareIds(a: string, b: string): number {
 interface Node {
   entity: EntityMeta;
   parent: Node | undefined;
+  /** NO_CHILDREN (shared, never mutated) until a first child arrives. */
   children: EntityMeta[];
   /** -1 not yet known, 0 no, 1 yes. */
   delivering: number;
 }
 
-const NO_CHILDREN: readonly EntityMeta[] = [];
+const NO_CHILDREN: EntityMeta[] = [];
 
 export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
   const nodes = new Map<string, Node>();
-  for (const e of entities) {
+  for (const e of entities)
+    nodes.set(e.id, { entity: e, parent: undefined, children: NO_CHILDREN, delivering: -1 });
+  if (nodes.size < entities.length) {
     // Ids are unique in a real snapshot. Should one repeat, the non-ACTIVE copy wins (the cautious
-    // reading), which also keeps the common case independent of input order.
-    const existing = nodes.get(e.id);
-    if (!existing) nodes.set(e.id, { entity: e, parent: undefined, children: [], delivering: -1 });
-    else if (existing.entity.status === 'ACTIVE' && e.status !== 'ACTIVE') existing.entity = e;
+    // reading), which also keeps the result independent of input order.
+    for (const e of entities) {
+      const node = nodes.get(e.id)!;
+      if (node.entity.status === 'ACTIVE' && e.status !== 'ACTIVE') node.entity = e;
+    }
   }
 
-  // One pass links each entity to its parent; children are sorted by id, so every walk of the tree is
-  // in the same order whatever the order of the input.
+  // One pass links each entity to its parent. Children are in id order, so every walk of the tree is
+  // the same whatever the order of the input (sorted only when they are not already: Meta lists in order).
   for (const node of nodes.values()) {
     const e = node.entity;
     if (e.level === 'campaign') continue;
@@ -77,10 +81,18 @@ export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
       (e.level === 'ad' && e.adsetId !== null ? nodes.get(e.adsetId) : undefined) ?? nodes.get(e.campaignId);
     if (!parent) continue;
     node.parent = parent;
-    parent.children.push(e);
+    if (parent.children === NO_CHILDREN) parent.children = [e];
+    else parent.children.push(e);
   }
+  const byId = (a: EntityMeta, b: EntityMeta) => compareIds(a.id, b.id);
   for (const node of nodes.values()) {
-    if (node.children.length > 1) node.children.sort((a, b) => compareIds(a.id, b.id));
+    const list = node.children;
+    for (let i = 1; i < list.length; i++) {
+      if (byId(list[i - 1]!, list[i]!) > 0) {
+        list.sort(byId);
+        break;
+      }
+    }
   }
 
   // By id, so a caller holding a duplicate copy of an entity gets the answer for the indexed one.
