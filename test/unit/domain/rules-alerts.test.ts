@@ -108,7 +108,11 @@ describe('spend_spike', () => {
   });
 
   it("reads the days of the snapshot, even when the engine's now is later", () => {
-    const later = recommend({ snapshot: spiky(STEADY, { spend: 30_000 }), config: config(), now: '2026-11-23T09:00:00Z' });
+    const later = recommend({
+      snapshot: spiky(STEADY, { spend: 30_000 }),
+      config: config(),
+      now: '2026-11-23T09:00:00Z',
+    });
     expect(find(later, 'spend_spike', '11')?.evidence.spike?.date).toBe('2026-11-19');
   });
 
