@@ -7,59 +7,50 @@ export interface DailyPoint extends DeliverySums {
   date: string;
 }
 
-/** entity id → date → sums. */
-export type DailyIndex = Map<string, Map<string, DeliverySums>>;
-
 /** The default length of a daily series: the last 14 complete days. */
 export const DAILY_SERIES_DAYS = 14;
 
 /**
- * Indexes daily rows by entity and date, keeping only the levels asked for (an engine that reads
- * campaign and ad set series need not touch a million ad-day rows). Duplicate rows are summed, so the
+ * Daily rows laid out on a fixed list of dates: per entity, one slot per date (undefined for a day
+ * without a row), and the account's own days (campaign rows summed). Rows outside the dates, and rows of
+ * levels not asked for, are skipped: an engine that reads campaign and ad set series need not index a
+ * million ad-day rows. Duplicate rows are summed (into a copy: the snapshot is never modified), so the
  * result does not depend on row order.
  */
-export function indexDailyRows(rows: readonly DailyRow[], levels: ReadonlySet<Level>): DailyIndex {
-  const index: DailyIndex = new Map();
-  for (const row of rows) {
-    if (!levels.has(row.level)) continue;
-    let byDate = index.get(row.entityId);
-    if (!byDate) {
-      byDate = new Map();
-      index.set(row.entityId, byDate);
-    }
-    const existing = byDate.get(row.date);
-    if (existing) addInto(existing, row);
-    else byDate.set(row.date, addInto(zeroSums(), row));
-  }
-  return index;
+export interface DayIndex {
+  /** Oldest first. */
+  dates: readonly string[];
+  byEntity: Map<string, (DeliverySums | undefined)[]>;
+  account: (DeliverySums | undefined)[];
 }
 
-/**
- * What the rules read of the daily rows, in one pass: campaign and ad set days by entity, and the
- * account's days (campaign rows summed by date). Ad-day rows, the bulk of a large snapshot, are skipped.
- * Rows are kept as given and copied only when a duplicate must be summed into them.
- */
-export function indexRuleDays(rows: readonly DailyRow[]): {
-  byEntity: DailyIndex;
-  account: Map<string, DeliverySums>;
-} {
-  const byEntity: DailyIndex = new Map();
-  const account = new Map<string, DeliverySums>();
+export function indexDays(
+  rows: readonly DailyRow[],
+  dates: readonly string[],
+  levels: ReadonlySet<Level>,
+): DayIndex {
+  const slotOf = new Map(dates.map((d, i) => [d, i]));
+  const byEntity = new Map<string, (DeliverySums | undefined)[]>();
+  const account: (DeliverySums | undefined)[] = new Array(dates.length).fill(undefined);
   for (const row of rows) {
-    if (row.level === 'ad') continue;
-    let byDate = byEntity.get(row.entityId);
-    if (!byDate) {
-      byDate = new Map();
-      byEntity.set(row.entityId, byDate);
+    if (!levels.has(row.level)) continue;
+    const slot = slotOf.get(row.date);
+    if (slot === undefined) continue;
+    let days = byEntity.get(row.entityId);
+    if (!days) {
+      days = new Array(dates.length).fill(undefined);
+      byEntity.set(row.entityId, days);
     }
-    const existing = byDate.get(row.date);
-    byDate.set(row.date, existing ? addInto(addInto(zeroSums(), existing), row) : row);
+    const existing = days[slot];
+    days[slot] = existing ? addInto(addInto(zeroSums(), existing), row) : row;
     if (row.level !== 'campaign') continue;
-    const day = account.get(row.date);
+    // The account's days: every campaign's spend was the account's. Reach is summed too and so
+    // over-counts people reached by two campaigns on one day; no rule reads account reach.
+    const day = account[slot];
     if (day) addInto(day, row);
-    else account.set(row.date, addInto(zeroSums(), row));
+    else account[slot] = addInto(zeroSums(), row);
   }
-  return { byEntity, account };
+  return { dates, byEntity, account };
 }
 
 function pointOf(date: string, s: DeliverySums | undefined): DailyPoint {
@@ -77,33 +68,25 @@ function pointOf(date: string, s: DeliverySums | undefined): DailyPoint {
     : { date, ...zeroSums() };
 }
 
-/** One entity's figures on the given dates (oldest first), zero-filled. */
-export function seriesFromIndex(index: DailyIndex, entityId: string, dates: readonly string[]): DailyPoint[] {
-  const byDate = index.get(entityId);
-  return dates.map((date) => pointOf(date, byDate?.get(date)));
+/** The last `days` of the index's dates for one entity, oldest first, zero-filled. */
+export function entitySeries(index: DayIndex, entityId: string, days: number): DailyPoint[] {
+  const slots = index.byEntity.get(entityId);
+  const from = Math.max(0, index.dates.length - days);
+  const out: DailyPoint[] = [];
+  for (let i = from; i < index.dates.length; i++) out.push(pointOf(index.dates[i]!, slots?.[i]));
+  return out;
 }
 
-/**
- * The account's own days: campaign-level rows summed by date (every campaign's, including ones no
- * longer listed, since their spend was the account's). Reach is summed too and so over-counts people
- * reached by two campaigns on one day; no rule reads account reach.
- */
-export function indexAccountDays(rows: readonly DailyRow[]): Map<string, DeliverySums> {
-  const byDate = new Map<string, DeliverySums>();
-  for (const row of rows) {
-    if (row.level !== 'campaign') continue;
-    const existing = byDate.get(row.date);
-    if (existing) addInto(existing, row);
-    else byDate.set(row.date, addInto(zeroSums(), row));
-  }
-  return byDate;
+/** The last `days` of the index's dates for the account, oldest first, zero-filled. */
+export function accountSeries(index: DayIndex, days: number): DailyPoint[] {
+  const from = Math.max(0, index.dates.length - days);
+  const out: DailyPoint[] = [];
+  for (let i = from; i < index.dates.length; i++) out.push(pointOf(index.dates[i]!, index.account[i]));
+  return out;
 }
 
-export function accountSeriesFromIndex(
-  byDate: ReadonlyMap<string, DeliverySums>,
-  dates: readonly string[],
-): DailyPoint[] {
-  return dates.map((date) => pointOf(date, byDate.get(date)));
+function lastDays(snapshot: Snapshot, days: number): string[] {
+  return trailingDays(lastCompleteDay(snapshot.takenAt, snapshot.account.timezone), days);
 }
 
 /** The last 14 complete days (in the account's time zone, as of the snapshot) for one entity. */
@@ -112,14 +95,12 @@ export function entityDailySeries(
   entityId: string,
   days = DAILY_SERIES_DAYS,
 ): DailyPoint[] {
-  const entity = snapshot.entities.find((e) => e.id === entityId);
-  const levels = new Set<Level>(entity ? [entity.level] : ['campaign', 'adset', 'ad']);
-  const lastDay = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
-  return seriesFromIndex(indexDailyRows(snapshot.dailyRows, levels), entityId, trailingDays(lastDay, days));
+  const level = snapshot.entities.find((e) => e.id === entityId)?.level;
+  const levels = new Set<Level>(level ? [level] : ['campaign', 'adset', 'ad']);
+  return entitySeries(indexDays(snapshot.dailyRows, lastDays(snapshot, days), levels), entityId, days);
 }
 
-/** The last 14 complete days for the whole account. */
+/** The last 14 complete days for the whole account (campaign rows summed by date). */
 export function accountDailySeries(snapshot: Snapshot, days = DAILY_SERIES_DAYS): DailyPoint[] {
-  const lastDay = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
-  return accountSeriesFromIndex(indexAccountDays(snapshot.dailyRows), trailingDays(lastDay, days));
+  return accountSeries(indexDays(snapshot.dailyRows, lastDays(snapshot, days), new Set(['campaign'])), days);
 }

@@ -47,69 +47,92 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** One entity with its links, so walking the tree follows pointers instead of re-hashing ids. */
-interface Node {
-  entity: EntityMeta;
-  parent: Node | undefined;
-  /** NO_CHILDREN (shared, never mutated) until a first child arrives. */
-  children: EntityMeta[];
-  /** -1 not yet known, 0 no, 1 yes. */
-  delivering: number;
-}
+const NO_CHILDREN: readonly EntityMeta[] = [];
+const NONE = -1;
 
-const NO_CHILDREN: EntityMeta[] = [];
-
+/**
+ * Built as parallel arrays keyed by a dense slot number (id → slot in one Map), rather than one object
+ * per entity: an account of 100 000 ads then costs one Map and a few typed arrays, not 100 000 objects
+ * for the garbage collector to copy and promote.
+ */
 export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
-  const nodes = new Map<string, Node>();
-  for (const e of entities)
-    nodes.set(e.id, { entity: e, parent: undefined, children: NO_CHILDREN, delivering: -1 });
-  if (nodes.size < entities.length) {
-    // Ids are unique in a real snapshot. Should one repeat, the non-ACTIVE copy wins (the cautious
-    // reading), which also keeps the result independent of input order.
-    for (const e of entities) {
-      const node = nodes.get(e.id)!;
-      if (node.entity.status === 'ACTIVE' && e.status !== 'ACTIVE') node.entity = e;
-    }
+  const slotOf = new Map<string, number>();
+  let list: EntityMeta[] = [];
+  for (const e of entities) {
+    slotOf.set(e.id, list.length);
+    list.push(e);
   }
+  if (slotOf.size < list.length) list = withoutDuplicates(entities, slotOf);
 
-  // One pass links each entity to its parent. Children are in id order, so every walk of the tree is
-  // the same whatever the order of the input (sorted only when they are not already: Meta lists in order).
-  for (const node of nodes.values()) {
-    const e = node.entity;
+  const n = list.length;
+  // Parent slot of each entity, NONE for campaigns and orphans.
+  const parent = new Int32Array(n).fill(NONE);
+  // Children of each slot in id order (sorted only when they are not already: Meta lists in order), so
+  // every walk of the tree is the same whatever the order of the input.
+  const children: (EntityMeta[] | undefined)[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = list[i]!;
     if (e.level === 'campaign') continue;
-    const parent =
-      (e.level === 'ad' && e.adsetId !== null ? nodes.get(e.adsetId) : undefined) ?? nodes.get(e.campaignId);
-    if (!parent) continue;
-    node.parent = parent;
-    if (parent.children === NO_CHILDREN) parent.children = [e];
-    else parent.children.push(e);
+    const p =
+      (e.level === 'ad' && e.adsetId !== null ? slotOf.get(e.adsetId) : undefined) ??
+      slotOf.get(e.campaignId);
+    if (p === undefined) continue;
+    parent[i] = p;
+    const siblings = children[p];
+    if (siblings) siblings.push(e);
+    else children[p] = [e];
   }
   const byId = (a: EntityMeta, b: EntityMeta) => compareIds(a.id, b.id);
-  for (const node of nodes.values()) {
-    const list = node.children;
-    for (let i = 1; i < list.length; i++) {
-      if (byId(list[i - 1]!, list[i]!) > 0) {
-        list.sort(byId);
+  for (const kids of children) {
+    if (!kids) continue;
+    for (let i = 1; i < kids.length; i++) {
+      if (byId(kids[i - 1]!, kids[i]!) > 0) {
+        kids.sort(byId);
         break;
       }
     }
   }
 
-  // By id, so a caller holding a duplicate copy of an entity gets the answer for the indexed one.
-  const nodeOf = (e: EntityMeta): Node | undefined => nodes.get(e.id);
+  // -1 not yet known, 0 no, 1 yes.
+  const delivering = new Int8Array(n).fill(-1);
+  const deliveringAt = (i: number): boolean => {
+    if (delivering[i] !== -1) return delivering[i] === 1;
+    const e = list[i]!;
+    let result = e.status === 'ACTIVE' && !NOT_DELIVERING_EFFECTIVE.has(e.effectiveStatus);
+    if (result && e.level !== 'campaign') {
+      // A parent we cannot see cannot be vouched for: no action on an orphan.
+      const p = parent[i]!;
+      const expectedParentLevel = e.level === 'ad' ? 'adset' : 'campaign';
+      result = p !== NONE && list[p]!.level === expectedParentLevel && deliveringAt(p);
+    }
+    delivering[i] = result ? 1 : 0;
+    return result;
+  };
 
-  const parentOf = (e: EntityMeta): EntityMeta | undefined => nodeOf(e)?.parent?.entity;
+  // By id, so a caller holding a duplicate copy of an entity gets the answer for the indexed one.
+  const slot = (e: EntityMeta): number => slotOf.get(e.id) ?? NONE;
+
+  const parentOf = (e: EntityMeta): EntityMeta | undefined => {
+    const i = slot(e);
+    return i === NONE || parent[i] === NONE ? undefined : list[parent[i]!];
+  };
 
   const ancestorsOf = (e: EntityMeta): EntityMeta[] => {
     const out: EntityMeta[] = [];
-    for (let p = nodeOf(e)?.parent; p; p = p.parent) out.push(p.entity);
+    const i = slot(e);
+    for (let p = i === NONE ? NONE : parent[i]!; p !== NONE; p = parent[p]!) out.push(list[p]!);
     return out;
+  };
+
+  const childrenOf = (id: string): readonly EntityMeta[] => {
+    const i = slotOf.get(id);
+    return (i === undefined ? undefined : children[i]) ?? NO_CHILDREN;
   };
 
   const descendantsOf = (e: EntityMeta): EntityMeta[] => {
     const out: EntityMeta[] = [];
     const walk = (id: string) => {
-      for (const child of nodes.get(id)?.children ?? NO_CHILDREN) {
+      for (const child of childrenOf(id)) {
         out.push(child);
         walk(child.id);
       }
@@ -118,29 +141,18 @@ export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
     return out;
   };
 
-  const deliveringNode = (node: Node): boolean => {
-    if (node.delivering >= 0) return node.delivering === 1;
-    const e = node.entity;
-    let result = e.status === 'ACTIVE' && !NOT_DELIVERING_EFFECTIVE.has(e.effectiveStatus);
-    if (result && e.level !== 'campaign') {
-      // A parent we cannot see cannot be vouched for: no action on an orphan.
-      const expectedParentLevel = e.level === 'ad' ? 'adset' : 'campaign';
-      result =
-        node.parent !== undefined &&
-        node.parent.entity.level === expectedParentLevel &&
-        deliveringNode(node.parent);
-    }
-    node.delivering = result ? 1 : 0;
-    return result;
+  const isDelivering = (e: EntityMeta): boolean => {
+    const i = slot(e);
+    return i !== NONE && deliveringAt(i);
   };
 
-  const isDelivering = (e: EntityMeta): boolean => {
-    const node = nodeOf(e);
-    return node !== undefined && deliveringNode(node);
+  const get = (id: string): EntityMeta | undefined => {
+    const i = slotOf.get(id);
+    return i === undefined ? undefined : list[i];
   };
 
   const campaignOf = (e: EntityMeta): EntityMeta | undefined =>
-    e.level === 'campaign' ? e : nodes.get(e.campaignId)?.entity;
+    e.level === 'campaign' ? e : get(e.campaignId);
 
   const budgetHolderOf = (e: EntityMeta): EntityMeta | null => {
     const campaign = campaignOf(e);
@@ -157,9 +169,9 @@ export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
   };
 
   return {
-    get: (id) => nodes.get(id)?.entity,
-    all: () => [...nodes.values()].map((n) => n.entity),
-    childrenOf: (id) => nodes.get(id)?.children ?? NO_CHILDREN,
+    get,
+    all: () => list,
+    childrenOf,
     parentOf,
     ancestorsOf,
     descendantsOf,
@@ -167,4 +179,22 @@ export function indexEntities(entities: readonly EntityMeta[]): EntityIndex {
     budgetHolderOf,
     isBudgetUnit,
   };
+}
+
+/**
+ * Ids are unique in a real snapshot. Should one repeat, one copy is kept per id — the non-ACTIVE one if
+ * any (the cautious reading, and independent of input order) — and slots are renumbered.
+ */
+function withoutDuplicates(entities: readonly EntityMeta[], slotOf: Map<string, number>): EntityMeta[] {
+  const chosen = new Map<string, EntityMeta>();
+  for (const e of entities) {
+    const kept = chosen.get(e.id);
+    if (!kept || (kept.status === 'ACTIVE' && e.status !== 'ACTIVE')) chosen.set(e.id, e);
+  }
+  const list = [...chosen.values()];
+  slotOf.clear();
+  list.forEach((e, i) => {
+    slotOf.set(e.id, i);
+  });
+  return list;
 }

@@ -1,5 +1,5 @@
 import type { AgentConfig } from '../agent-config.js';
-import { accountSeriesFromIndex, type DailyPoint, indexRuleDays, seriesFromIndex } from '../daily-series.js';
+import { accountSeries, type DailyPoint, entitySeries, indexDays } from '../daily-series.js';
 import { lastCompleteDay, trailingDays } from '../dates.js';
 import { indexEntities } from '../hierarchy.js';
 import { type AppliedAction, indexHistory } from '../history.js';
@@ -78,20 +78,20 @@ export function buildRuleContext(
     return result;
   };
 
-  const { byEntity: daily, account: accountDays } = indexRuleDays(snapshot.dailyRows);
   // Days are the data's days: "yesterday" is relative to when the snapshot was taken, even when the
-  // engine's now (used for cooldowns against history) is later.
+  // engine's now (used for cooldowns against history) is later. Only as many days as the rules read are
+  // indexed, and only campaign and ad set rows (ad-day rows are the bulk of a large snapshot).
   const yesterday = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
-  // Every budget unit asks for the same few date ranges: compute each once.
-  const ranges = new Map<number, string[]>();
-  const daysEnding = (days: number): string[] => {
-    let dates = ranges.get(days);
-    if (!dates) {
-      dates = trailingDays(yesterday, days);
-      ranges.set(days, dates);
-    }
-    return dates;
-  };
+  const { spendSpike, trackingBroken } = config.rules;
+  const daysNeeded = Math.max(
+    spendSpike.baselineDays + 1,
+    trackingBroken.baselineDays + trackingBroken.recentDays,
+  );
+  const days = indexDays(
+    snapshot.dailyRows,
+    trailingDays(yesterday, daysNeeded),
+    new Set(['campaign', 'adset']),
+  );
 
   return {
     snapshot,
@@ -103,7 +103,7 @@ export function buildRuleContext(
     history: indexHistory(history),
     windowSums,
     liveSums,
-    dailySeries: (id: string, days: number): DailyPoint[] => seriesFromIndex(daily, id, daysEnding(days)),
-    accountSeries: (days: number): DailyPoint[] => accountSeriesFromIndex(accountDays, daysEnding(days)),
+    dailySeries: (id: string, count: number): DailyPoint[] => entitySeries(days, id, count),
+    accountSeries: (count: number): DailyPoint[] => accountSeries(days, count),
   };
 }
