@@ -15,9 +15,18 @@ import {
   type PermissionGrant,
   type TokenInfo,
 } from './identity.js';
-import { fetchInsights, type InsightsMode, type InsightsQuery, insightsPages } from './insights.js';
+import { eachInsightsPage, fetchInsights, type InsightsMode, type InsightsQuery } from './insights.js';
 import { paginate } from './paging.js';
-import { adPages, getAdAccount, type ListOptions, listAdSets, listAds, listCampaigns } from './reads.js';
+import {
+  eachAdPage,
+  eachAdSetPage,
+  eachCampaignPage,
+  getAdAccount,
+  type ListOptions,
+  listAdSets,
+  listAds,
+  listCampaigns,
+} from './reads.js';
 import type { AccountNode, AdNode, AdSetNode, CampaignNode, InsightsRow } from './schemas.js';
 import { type GraphRequest, type GraphResponse, GraphTransport } from './transport.js';
 import {
@@ -92,14 +101,29 @@ export class MetaClient {
   listAds(accountId: string, opts?: ListOptions): Promise<AdNode[]> {
     return listAds(this.transport, accountId, opts);
   }
-  adPages(accountId: string, opts?: ListOptions): AsyncGenerator<AdNode[], void, undefined> {
-    return adPages(this.transport, accountId, opts);
-  }
   insights(query: InsightsQuery, mode?: InsightsMode): Promise<InsightsRow[]> {
     return fetchInsights(this.transport, query, mode);
   }
-  insightsPages(query: InsightsQuery, mode?: InsightsMode): AsyncGenerator<InsightsRow[], void, undefined> {
-    return insightsPages(this.transport, query, mode);
+  // Page by page, for reads too large to hold raw: each page goes to onPage and is not kept.
+  eachCampaignPage(
+    accountId: string,
+    onPage: (nodes: CampaignNode[]) => void,
+    opts?: ListOptions,
+  ): Promise<void> {
+    return eachCampaignPage(this.transport, accountId, onPage, opts);
+  }
+  eachAdSetPage(accountId: string, onPage: (nodes: AdSetNode[]) => void, opts?: ListOptions): Promise<void> {
+    return eachAdSetPage(this.transport, accountId, onPage, opts);
+  }
+  eachAdPage(accountId: string, onPage: (nodes: AdNode[]) => void, opts?: ListOptions): Promise<void> {
+    return eachAdPage(this.transport, accountId, onPage, opts);
+  }
+  eachInsightsPage(
+    query: InsightsQuery,
+    onPage: (rows: InsightsRow[]) => void,
+    mode: InsightsMode = 'auto',
+  ): Promise<void> {
+    return eachInsightsPage(this.transport, query, mode, onPage);
   }
 
   // Writes (see WriteResult for how an unknown outcome is reported)

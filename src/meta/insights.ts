@@ -1,6 +1,6 @@
 import { AppError } from '../lib/errors.js';
 import { MetaApiError, MetaBadResponseError, MetaNetworkError } from './errors.js';
-import { describeIssues, pages } from './paging.js';
+import { describeIssues, eachPage } from './paging.js';
 import { type InsightsRow, insightsRowSchema, reportRunCreatedSchema, reportRunSchema } from './schemas.js';
 import type { GraphTransport } from './transport.js';
 import { normalizeAccountId } from './usage-headers.js';
@@ -50,18 +50,22 @@ function shouldGoAsync(e: unknown): boolean {
   );
 }
 
-/** Pages of insights rows for one query, sync or async as `mode` says. */
-export async function* insightsPages(
+/**
+ * Hands each page of insights rows to `onPage`, sync or async as `mode` says. Pages are not kept here
+ * (see eachPage), so a caller that keeps only what it derives from them holds one raw page at a time.
+ */
+export async function eachInsightsPage(
   transport: GraphTransport,
   q: InsightsQuery,
-  mode: InsightsMode = 'auto',
-): AsyncGenerator<InsightsRow[], void, undefined> {
+  mode: InsightsMode,
+  onPage: (rows: InsightsRow[]) => void,
+): Promise<void> {
   const account = normalizeAccountId(q.accountId);
   const params = insightsParams(q, transport.config.pageSize);
   if (mode !== 'async') {
-    let yielded = false;
+    let delivered = false;
     try {
-      for await (const page of pages(
+      await eachPage(
         transport,
         {
           method: 'GET',
@@ -73,14 +77,15 @@ export async function* insightsPages(
           retryTimeouts: mode === 'sync',
         },
         insightsRowSchema,
-      )) {
-        yielded = true;
-        yield page;
-      }
+        (rows) => {
+          delivered = true;
+          onPage(rows);
+        },
+      );
       return;
     } catch (e) {
       // Once rows have been handed out, starting over would repeat them.
-      if (mode === 'sync' || yielded || !shouldGoAsync(e)) throw e;
+      if (mode === 'sync' || delivered || !shouldGoAsync(e)) throw e;
       transport.config.logger.info('meta: insights too large for a sync call; running an async report', {
         ad_account_id: account,
         level: q.level,
@@ -88,7 +93,7 @@ export async function* insightsPages(
       });
     }
   }
-  yield* asyncReportPages(transport, account, params);
+  await asyncReport(transport, account, params, onPage);
 }
 
 export async function fetchInsights(
@@ -97,7 +102,9 @@ export async function fetchInsights(
   mode: InsightsMode = 'auto',
 ): Promise<InsightsRow[]> {
   const out: InsightsRow[] = [];
-  for await (const page of insightsPages(transport, q, mode)) for (const row of page) out.push(row);
+  await eachInsightsPage(transport, q, mode, (rows) => {
+    for (const row of rows) out.push(row);
+  });
   return out;
 }
 
@@ -190,11 +197,12 @@ async function waitForReport(transport: GraphTransport, account: string, runId: 
  * POST the query as a report run, poll until Meta says "Job Completed" at 100 %, then page the rows. A run
  * that fails or is skipped (expired) is submitted once more before giving up.
  */
-async function* asyncReportPages(
+async function asyncReport(
   transport: GraphTransport,
   account: string,
   params: Record<string, unknown>,
-): AsyncGenerator<InsightsRow[], void, undefined> {
+  onPage: (rows: InsightsRow[]) => void,
+): Promise<void> {
   let runId = '';
   for (let submission = 1; ; submission++) {
     runId = await startReport(transport, account, params);
@@ -206,7 +214,7 @@ async function* asyncReportPages(
       async_status: end.status,
     });
   }
-  yield* pages(
+  await eachPage(
     transport,
     {
       method: 'GET',
@@ -216,5 +224,6 @@ async function* asyncReportPages(
       useCase: 'ads_insights',
     },
     insightsRowSchema,
+    onPage,
   );
 }

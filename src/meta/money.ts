@@ -33,7 +33,9 @@ export function majorToMinor(amount: string | number, currency: string): number 
     return toMinorUnits(text, currency);
   } catch (e) {
     if (isAppError(e)) {
-      throw badResponse(`Meta sent "${String(amount).slice(0, 40)}" where a money amount in ${currency} was expected.`);
+      throw badResponse(
+        `Meta sent "${String(amount).slice(0, 40)}" where a money amount in ${currency} was expected.`,
+      );
     }
     throw e;
   }
@@ -50,7 +52,9 @@ function numberToPlainString(n: number): string {
 export function parseMinorUnits(value: string | number): number {
   const n = typeof value === 'number' ? value : /^\s*-?\d+\s*$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isSafeInteger(n)) {
-    throw badResponse(`Meta sent "${String(value).slice(0, 40)}" where a budget in minor units was expected.`);
+    throw badResponse(
+      `Meta sent "${String(value).slice(0, 40)}" where a budget in minor units was expected.`,
+    );
   }
   return n;
 }

@@ -19,6 +19,13 @@ import { normalizeAccountId } from './usage-headers.js';
  * insights spend and purchase values are major-unit decimal strings and are converted exactly.
  */
 
+/**
+ * Shares one string per distinct id and date across rows and entities: at 100 000 ads × 14 days, a fresh
+ * copy of each per row costs tens of megabytes.
+ */
+export type Intern = (s: string) => string;
+const same: Intern = (s) => s;
+
 const CONFIGURED: ReadonlySet<string> = new Set(['ACTIVE', 'PAUSED', 'ARCHIVED', 'DELETED']);
 const LEARNING: ReadonlySet<string> = new Set(['LEARNING', 'SUCCESS', 'FAIL']);
 
@@ -49,12 +56,13 @@ function dailyBudget(v: string | number | undefined): number | null {
   return n > 0 ? n : null;
 }
 
-export function normalizeCampaign(n: CampaignNode): EntityMeta {
+export function normalizeCampaign(n: CampaignNode, intern: Intern = same): EntityMeta {
+  const id = intern(n.id);
   return {
-    id: n.id,
+    id,
     level: 'campaign',
     name: n.name,
-    campaignId: n.id,
+    campaignId: id,
     adsetId: null,
     status: configuredStatus(n.configured_status ?? n.status, n.id),
     effectiveStatus: n.effective_status,
@@ -64,15 +72,15 @@ export function normalizeCampaign(n: CampaignNode): EntityMeta {
   };
 }
 
-export function normalizeAdSet(n: AdSetNode): EntityMeta {
+export function normalizeAdSet(n: AdSetNode, intern: Intern = same): EntityMeta {
   const info = n.learning_stage_info;
   const stage = info?.status && LEARNING.has(info.status) ? (info.status as LearningStage) : null;
   const ts = info?.last_sig_edit_ts === undefined ? 0 : Number(info.last_sig_edit_ts);
   return {
-    id: n.id,
+    id: intern(n.id),
     level: 'adset',
     name: n.name,
-    campaignId: n.campaign_id,
+    campaignId: intern(n.campaign_id),
     adsetId: null,
     status: configuredStatus(n.configured_status ?? n.status, n.id),
     effectiveStatus: n.effective_status,
@@ -82,13 +90,13 @@ export function normalizeAdSet(n: AdSetNode): EntityMeta {
   };
 }
 
-export function normalizeAd(n: AdNode): EntityMeta {
+export function normalizeAd(n: AdNode, intern: Intern = same): EntityMeta {
   return {
-    id: n.id,
+    id: intern(n.id),
     level: 'ad',
     name: n.name,
-    campaignId: n.campaign_id,
-    adsetId: n.adset_id,
+    campaignId: intern(n.campaign_id),
+    adsetId: intern(n.adset_id),
     status: configuredStatus(n.configured_status ?? n.status, n.id),
     effectiveStatus: n.effective_status,
     dailyBudget: null,
@@ -108,14 +116,10 @@ export interface RowContext {
   level: Level;
   currency: string;
   purchaseActionType: string;
-  /**
-   * Shares one string per distinct id and date across rows: at 100 000 ads × 14 days, a fresh copy of
-   * each per row costs tens of megabytes.
-   */
-  intern?: (s: string) => string;
+  intern?: Intern;
 }
 
-export function createInterner(): (s: string) => string {
+export function createInterner(): Intern {
   const seen = new Map<string, string>();
   return (s) => {
     const have = seen.get(s);
@@ -165,7 +169,7 @@ export function normalizeDailyRow(row: InsightsRow, ctx: RowContext): DailyRow {
 
 const LEVEL_ORDER: Record<Level, number> = { campaign: 0, adset: 1, ad: 2 };
 
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   // Meta ids are digit strings: shorter is smaller, then lexicographic — numeric order without BigInt.
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }

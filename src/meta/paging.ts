@@ -31,61 +31,62 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-/** Pages of validated items, in order. */
-export async function* pages<T>(
+/** Fetches and validates one page, hands its items over, and returns the next page's URL. */
+async function readPage<T>(
+  transport: GraphTransport,
+  req: GraphRequest,
+  item: z.ZodType<T>,
+  n: number,
+  onPage: (items: T[]) => void,
+): Promise<string | undefined> {
+  const res = await transport.request(req);
+  const ctx = { method: req.method, path: req.path };
+  const page = pageSchema.safeParse(res.data);
+  if (!page.success) throw new MetaBadResponseError(ctx, `not a list page (${describeIssues(page.error)})`);
+  const raw = page.data.data;
+  const items: T[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const parsed = item.safeParse(raw[i]);
+    if (!parsed.success)
+      throw new MetaBadResponseError(ctx, `item ${i} of page ${n}: ${describeIssues(parsed.error)}`);
+    items[i] = parsed.data;
+  }
+  onPage(items);
+  return page.data.paging?.next;
+}
+
+/**
+ * Calls `onPage` with each page's validated items, in order. The page is handed over before the next one
+ * is asked for and nothing here keeps it afterwards, so a reader that keeps only what it derives never
+ * holds two raw pages at once — at thousands of pages that decides the peak memory of a full read.
+ */
+export async function eachPage<T>(
   transport: GraphTransport,
   first: GraphRequest,
   item: z.ZodType<T>,
+  onPage: (items: T[]) => void,
   opts: PagingOptions = {},
-): AsyncGenerator<T[], void, undefined> {
+): Promise<void> {
   const maxPages = opts.maxPages ?? 100_000;
   let req: GraphRequest = first;
-  const seen = new Set<string>();
+  let previous: string | undefined;
   for (let n = 1; ; n++) {
-    const res = await transport.request(req);
-    const ctx = { method: req.method, path: req.path };
-    const page = pageSchema.safeParse(res.data);
-    if (!page.success) throw new MetaBadResponseError(ctx, `not a list page (${describeIssues(page.error)})`);
-    const items: T[] = [];
-    for (let i = 0; i < page.data.data.length; i++) {
-      const parsed = item.safeParse(page.data.data[i]);
-      if (!parsed.success) {
-        throw new MetaBadResponseError(ctx, `item ${i} of page ${n}: ${describeIssues(parsed.error)}`);
-      }
-      items.push(parsed.data);
-    }
-    yield items;
-    const next = page.data.paging?.next;
+    const next = await readPage(transport, req, item, n, onPage);
     if (!next) return;
-    if (seen.has(next) || n >= maxPages) {
+    // A cursor that does not move, or paging without end, is a server fault, not data.
+    if (next === previous || n >= maxPages) {
       throw new AppError({
         code: 'meta_paging_runaway',
         verdict: 'invalid',
         message: `Meta kept returning further pages for ${safeUrl(first.path)} (page ${n}); stopped reading.`,
       });
     }
-    seen.add(next);
+    previous = next;
     // Only the cursor URL changes; the budget scope stays that of the first request. A later page that
     // times out is retried like any read: rows already handed out rule out starting over another way.
     const { retryTimeouts: _firstOnly, ...rest } = first;
     req = { ...rest, path: next, params: {}, method: 'GET' };
   }
-}
-
-/** Items one by one, across pages. */
-export async function* paginate<T>(
-  transport: GraphTransport,
-  first: GraphRequest,
-  item: z.ZodType<T>,
-  opts: PagingOptions = {},
-): AsyncGenerator<T, void, undefined> {
-  for await (const page of pages(transport, first, item, opts)) yield* page;
-}
-
-export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of iterable) out.push(x);
-  return out;
 }
 
 /** Every item of every page, in one array. */
@@ -96,6 +97,53 @@ export async function collectAll<T>(
   opts: PagingOptions = {},
 ): Promise<T[]> {
   const out: T[] = [];
-  for await (const page of pages(transport, first, item, opts)) for (const x of page) out.push(x);
+  await eachPage(
+    transport,
+    first,
+    item,
+    (page) => {
+      for (const x of page) out.push(x);
+    },
+    opts,
+  );
+  return out;
+}
+
+/**
+ * Items one by one, across pages, as an async iterator. Pages are fetched one at a time as the consumer
+ * asks, so a consumer that stops early stops the reading.
+ */
+export async function* paginate<T>(
+  transport: GraphTransport,
+  first: GraphRequest,
+  item: z.ZodType<T>,
+  opts: PagingOptions = {},
+): AsyncGenerator<T, void, undefined> {
+  const maxPages = opts.maxPages ?? 100_000;
+  let req: GraphRequest | undefined = first;
+  let previous: string | undefined;
+  for (let n = 1; req; n++) {
+    let items: T[] = [];
+    const next: string | undefined = await readPage(transport, req, item, n, (page) => {
+      items = page;
+    });
+    yield* items;
+    if (!next) return;
+    if (next === previous || n >= maxPages) {
+      throw new AppError({
+        code: 'meta_paging_runaway',
+        verdict: 'invalid',
+        message: `Meta kept returning further pages for ${safeUrl(first.path)} (page ${n}); stopped reading.`,
+      });
+    }
+    previous = next;
+    const { retryTimeouts: _firstOnly, ...rest } = first;
+    req = { ...rest, path: next, params: {}, method: 'GET' };
+  }
+}
+
+export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of iterable) out.push(x);
   return out;
 }

@@ -1,5 +1,5 @@
 import { MetaBadResponseError } from './errors.js';
-import { collectAll, describeIssues, pages } from './paging.js';
+import { collectAll, describeIssues, eachPage } from './paging.js';
 import {
   type AccountNode,
   type AdNode,
@@ -124,7 +124,40 @@ export function listAds(
   return collectAll(transport, edgeRequest(transport, accountId, 'ads', AD_FIELDS, opts), adNodeSchema);
 }
 
-/** Page by page, for callers that normalise as they go instead of holding raw nodes. */
-export function adPages(transport: GraphTransport, accountId: string, opts: ListOptions = {}) {
-  return pages(transport, edgeRequest(transport, accountId, 'ads', AD_FIELDS, opts), adNodeSchema);
+// Page by page, for callers that normalise as they go instead of holding raw nodes.
+export function eachCampaignPage(
+  transport: GraphTransport,
+  accountId: string,
+  onPage: (nodes: CampaignNode[]) => void,
+  opts: ListOptions = {},
+): Promise<void> {
+  return eachPage(
+    transport,
+    edgeRequest(transport, accountId, 'campaigns', CAMPAIGN_FIELDS, opts),
+    campaignNodeSchema,
+    onPage,
+  );
+}
+
+export function eachAdSetPage(
+  transport: GraphTransport,
+  accountId: string,
+  onPage: (nodes: AdSetNode[]) => void,
+  opts: ListOptions = {},
+): Promise<void> {
+  return eachPage(
+    transport,
+    edgeRequest(transport, accountId, 'adsets', ADSET_FIELDS, opts),
+    adSetNodeSchema,
+    onPage,
+  );
+}
+
+export function eachAdPage(
+  transport: GraphTransport,
+  accountId: string,
+  onPage: (nodes: AdNode[]) => void,
+  opts: ListOptions = {},
+): Promise<void> {
+  return eachPage(transport, edgeRequest(transport, accountId, 'ads', AD_FIELDS, opts), adNodeSchema, onPage);
 }

@@ -4,7 +4,6 @@ import { addDays, localDate, presetRange } from './dates.js';
 import type { InsightsMode, InsightsQuery } from './insights.js';
 import {
   compareEntities,
-  compareRows,
   createInterner,
   normalizeAccount,
   normalizeAd,
@@ -14,6 +13,7 @@ import {
   normalizeWindowRow,
 } from './normalize.js';
 import { choosePurchaseActionType } from './purchases.js';
+import { RowChunks } from './row-chunks.js';
 import type { InsightsRow } from './schemas.js';
 import { normalizeAccountId } from './usage-headers.js';
 
@@ -71,13 +71,19 @@ export async function readAccountSnapshot(
   const today = localDate(takenAt, account.timezone);
   const dailyRange = { since: addDays(today, -dailyDays), until: addDays(today, -1) };
 
+  const campaigns: EntityMeta[] = [];
+  const adSets: EntityMeta[] = [];
   const ads: EntityMeta[] = [];
-  const [campaigns, adSets, , campaignWindowRaw, campaignDailyRaw] = await Promise.all([
-    client.listCampaigns(accountId),
-    client.listAdSets(accountId),
-    (async () => {
-      for await (const page of client.adPages(accountId)) for (const n of page) ads.push(normalizeAd(n));
-    })(),
+  const [, , , campaignWindowRaw, campaignDailyRaw] = await Promise.all([
+    client.eachCampaignPage(accountId, (page) => {
+      for (const n of page) campaigns.push(normalizeCampaign(n, intern));
+    }),
+    client.eachAdSetPage(accountId, (page) => {
+      for (const n of page) adSets.push(normalizeAdSet(n, intern));
+    }),
+    client.eachAdPage(accountId, (page) => {
+      for (const n of page) ads.push(normalizeAd(n, intern));
+    }),
     client.insights(query('campaign', null)),
     client.insights(query('campaign', dailyRange)),
   ]);
@@ -87,30 +93,36 @@ export async function readAccountSnapshot(
     [...campaignWindowRaw, ...campaignDailyRaw],
     client.config.purchaseActionTypes,
   );
-  const windowRows: WindowRow[] = [];
-  const dailyRows: DailyRow[] = [];
+  const windowRows = new RowChunks<WindowRow>();
+  const dailyRows = new RowChunks<DailyRow>();
   const ctx = (level: Level) => ({ level, currency: account.currency, purchaseActionType, intern });
-  for (const r of campaignWindowRaw) windowRows.push(normalizeWindowRow(r, ctx('campaign')));
-  for (const r of campaignDailyRaw) dailyRows.push(normalizeDailyRow(r, ctx('campaign')));
+  windowRows.add(campaignWindowRaw.map((r) => normalizeWindowRow(r, ctx('campaign'))));
+  dailyRows.add(campaignDailyRaw.map((r) => normalizeDailyRow(r, ctx('campaign'))));
 
   const adMode: InsightsMode =
     opts.insightsMode ?? (ads.length > (opts.asyncAboveAds ?? DEFAULT_ASYNC_ABOVE_ADS) ? 'async' : 'auto');
-  const windowDates: Array<{ since: string; until: string }> = [];
+  let windowDates: { since: string; until: string } | undefined;
   const noteWindow = (r: InsightsRow) => {
-    if (windowDates.length === 0) windowDates.push({ since: r.date_start, until: r.date_stop });
+    windowDates ??= { since: r.date_start, until: r.date_stop };
   };
   campaignWindowRaw.forEach(noteWindow);
+  // Raw rows are done with: let them go before the big levels arrive.
+  campaignWindowRaw.length = 0;
+  campaignDailyRaw.length = 0;
 
-  const stream = async (level: Level, daily: boolean, mode: InsightsMode) => {
-    for await (const page of client.insightsPages(query(level, daily ? dailyRange : null), mode)) {
-      for (const r of page) {
-        if (daily) dailyRows.push(normalizeDailyRow(r, ctx(level)));
+  const stream = (level: Level, daily: boolean, mode: InsightsMode) => {
+    const c = ctx(level);
+    return client.eachInsightsPage(
+      query(level, daily ? dailyRange : null),
+      (page) => {
+        if (daily) dailyRows.add(page.map((r) => normalizeDailyRow(r, c)));
         else {
-          noteWindow(r);
-          windowRows.push(normalizeWindowRow(r, ctx(level)));
+          page.forEach(noteWindow);
+          windowRows.add(page.map((r) => normalizeWindowRow(r, c)));
         }
-      }
-    }
+      },
+      mode,
+    );
   };
   await Promise.all([
     stream('adset', false, opts.insightsMode ?? 'auto'),
@@ -119,14 +131,13 @@ export async function readAccountSnapshot(
     stream('ad', true, adMode),
   ]);
 
-  const window = windowDates[0] ??
+  const window = windowDates ??
     presetRange(datePreset, today) ?? { since: addDays(today, -1), until: addDays(today, -1) };
 
-  const entities = [...campaigns.map(normalizeCampaign), ...adSets.map(normalizeAdSet), ...ads];
-  for (const e of entities) e.id = intern(e.id);
-  entities.sort(compareEntities);
-  windowRows.sort(compareRows);
-  dailyRows.sort(compareRows);
+  const entities = [...campaigns, ...adSets, ...ads].sort(compareEntities);
+  campaigns.length = adSets.length = ads.length = 0;
+  const allWindowRows = windowRows.toSortedArray();
+  const allDailyRows = dailyRows.toSortedArray();
 
   return {
     account,
@@ -134,7 +145,7 @@ export async function readAccountSnapshot(
     window: { preset: datePreset, since: window.since, until: window.until },
     purchaseActionType,
     entities,
-    windowRows,
-    dailyRows,
+    windowRows: allWindowRows,
+    dailyRows: allDailyRows,
   };
 }
