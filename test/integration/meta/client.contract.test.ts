@@ -466,9 +466,9 @@ describe('writes', () => {
       path: '^/110$',
       times: 1,
       apply_then_fail: true,
-      delay_ms: 1_500,
+      delay_ms: 3_000,
     });
-    const { client } = makeClient({ timeoutMs: 500 });
+    const { client } = makeClient({ timeoutMs: 1_000 });
     const result = await client.setStatus('110', 'PAUSED');
     expect(result).toMatchObject({ outcome: 'unknown', reason: 'timeout' });
     expect((await graphCalls()).filter((c) => c.method === 'POST')).toHaveLength(1);

@@ -26,7 +26,8 @@ async function setup(handler: Handler, opts: Partial<MetaClientOptions> = {}) {
     clock,
     sleep: s.sleep,
     random: () => 0,
-    timeoutMs: 300,
+    // Long enough for a loaded CI machine, short enough for the tests of a server that never answers.
+    timeoutMs: 1_000,
     ...opts,
   });
   return { client, slept: s.slept, calls: graph.calls };

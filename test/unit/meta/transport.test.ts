@@ -28,7 +28,8 @@ async function setup(handler: Handler, opts: Partial<MetaClientOptions> = {}) {
     clock,
     sleep: s.sleep,
     random: () => 0.5,
-    timeoutMs: 300,
+    // Long enough for a loaded CI machine, short enough for the tests of a server that never answers.
+    timeoutMs: 1_000,
     ...opts,
   });
   return { client, clock, slept: s.slept, calls: graph.calls };
