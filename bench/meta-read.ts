@@ -344,7 +344,8 @@ function minimumCalls(levels: Record<string, number>): number {
     pagesOf(levels.adWindowRows!) +
     pagesOf(levels.campaignDailyRows!) +
     pagesOf(levels.adsetDailyRows!) +
-    pagesOf(levels.adDailyRows!)
+    // Ad-level daily rows are read only when asked for (dailyLevels); none read, no call made.
+    (levels.adDailyRows! > 0 ? pagesOf(levels.adDailyRows!) : 0)
   );
 }
 

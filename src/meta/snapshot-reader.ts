@@ -25,6 +25,12 @@ export interface ReadAccountSnapshotOptions {
   attributionWindows?: readonly string[];
   /** Complete days of daily rows, ending yesterday in the account's time zone. Default 14. */
   dailyDays?: number;
+  /**
+   * Levels that get daily rows. Default campaign and ad set: the trend rules (spend_spike,
+   * tracking_broken) read budget units and the account, never single ads, and ad-level daily rows would
+   * be most of the calls and memory of a large account (14 rows per ad).
+   */
+  dailyLevels?: readonly Level[];
   /** The engine's "now"; daily rows end the local day before it. */
   takenAt: Date | string;
   /**
@@ -40,12 +46,13 @@ const ID_FIELD: Record<Level, string> = { campaign: 'campaign_id', adset: 'adset
 const METRICS = ['spend', 'impressions', 'reach', 'clicks', 'inline_link_clicks', 'actions', 'action_values'];
 
 export const DEFAULT_ASYNC_ABOVE_ADS = 5000;
+export const DEFAULT_DAILY_LEVELS: readonly Level[] = ['campaign', 'adset'];
 
 /**
  * The full read the product makes every cycle, in as few Graph calls as paging allows: the account, each
  * level's metadata through the account's edges, and insights for each level twice (the decision window,
- * and one row per day for the last `dailyDays` complete days) — 10 paged reads in all, whatever the size
- * of the account. Campaign-level rows come first and fix the purchase action type; the larger levels are
+ * and, for campaigns and ad sets, one row per day for the last `dailyDays` complete days) — 9 paged reads
+ * in all, whatever the size of the account. Campaign-level rows come first and fix the purchase action type; the larger levels are
  * then normalised page by page, so raw responses never pile up in memory.
  */
 export async function readAccountSnapshot(
@@ -124,11 +131,12 @@ export async function readAccountSnapshot(
       mode,
     );
   };
+  const dailyLevels = new Set(opts.dailyLevels ?? DEFAULT_DAILY_LEVELS);
   await Promise.all([
     stream('adset', false, opts.insightsMode ?? 'auto'),
-    stream('adset', true, opts.insightsMode ?? 'auto'),
+    ...(dailyLevels.has('adset') ? [stream('adset', true, opts.insightsMode ?? 'auto')] : []),
     stream('ad', false, adMode),
-    stream('ad', true, adMode),
+    ...(dailyLevels.has('ad') ? [stream('ad', true, adMode)] : []),
   ]);
 
   const window = windowDates ??

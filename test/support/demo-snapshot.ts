@@ -66,9 +66,8 @@ export interface Scenario {
   ad_accounts: ScenarioAccount[];
 }
 
-export const SEED_DEMO_PATH = fileURLToPath(
-  new URL('../../../shared/sim/examples/seed-demo.json', import.meta.url),
-);
+/** The project's copy of ../shared/sim/examples/seed-demo.json (test/unit/sim/copies.test.ts proves them equal). */
+export const SEED_DEMO_PATH = fileURLToPath(new URL('../../examples/seed-demo.json', import.meta.url));
 
 export function loadScenario(path: string): Scenario {
   return JSON.parse(readFileSync(path, 'utf8')) as Scenario;

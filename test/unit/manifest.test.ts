@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { ROOT, SHARED } from '../support/shared.js';
+import { hasShared, ROOT, SHARED } from '../support/shared.js';
+
+const SCHEMAS = path.join(ROOT, 'test', 'fixtures', 'slack-schemas');
 
 const manifest = JSON.parse(readFileSync(path.join(ROOT, 'manifest.json'), 'utf8'));
 
@@ -21,9 +23,7 @@ const BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups'];
 
 describe('the Slack app manifest', () => {
   it('validates against Slack manifest schema 1.0.0', () => {
-    const schema = JSON.parse(
-      readFileSync(path.join(SHARED, 'slack-schemas', 'manifest.schema.1.0.0.json'), 'utf8'),
-    );
+    const schema = JSON.parse(readFileSync(path.join(SCHEMAS, 'manifest.schema.1.0.0.json'), 'utf8'));
     const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
     const validate = ajv.compile(schema);
     const ok = validate(manifest);
@@ -52,4 +52,15 @@ describe('the Slack app manifest', () => {
   it('has a background colour Slack accepts (the schema cannot check it)', () => {
     expect(manifest.display_information.background_color).toMatch(/^#([0-9a-fA-F]{3}){1,2}$/);
   });
+});
+
+describe.runIf(hasShared)('the Slack schema copies', () => {
+  it.each(['manifest.schema.1.0.0.json', 'slack-block-kit.schema.json'])(
+    '%s is byte-identical to ../shared',
+    (file) => {
+      expect(
+        readFileSync(path.join(SCHEMAS, file)).equals(readFileSync(path.join(SHARED, 'slack-schemas', file))),
+      ).toBe(true);
+    },
+  );
 });

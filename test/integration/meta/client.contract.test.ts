@@ -635,7 +635,7 @@ describe('identity', () => {
 });
 
 describe('readAccountSnapshot on seed-demo', () => {
-  it('reads the account in 10 calls: last_7d spend 284319 cents, 19 purchases, purchase value 344026', async () => {
+  it('reads the account in 9 calls: last_7d spend 284319 cents, 19 purchases, purchase value 344026', async () => {
     const { client } = makeClient();
     const snap = await readAccountSnapshot(client, { adAccountId: ACCOUNT, takenAt: NOW });
     const campaignRows = snap.windowRows.filter((r) => r.level === 'campaign');
@@ -659,12 +659,28 @@ describe('readAccountSnapshot on seed-demo', () => {
       expect(rows.reduce((s, r) => s + r.spend, 0)).toBe(284_319);
       expect(rows.reduce((s, r) => s + r.purchases, 0)).toBe(19);
     }
+    expect(await graphCalls()).toHaveLength(9);
+    expect(snap.dailyRows.some((r) => r.level === 'ad')).toBe(false);
+  });
+
+  it('reads ad-level daily rows too when asked, in one more paged read', async () => {
+    const { client } = makeClient();
+    const snap = await readAccountSnapshot(client, {
+      adAccountId: ACCOUNT,
+      takenAt: NOW,
+      dailyLevels: ['campaign', 'adset', 'ad'],
+    });
+    expect(snap.dailyRows.filter((r) => r.level === 'ad')).toHaveLength(7 * 7);
     expect(await graphCalls()).toHaveLength(10);
   });
 
   it('matches the snapshot the scenario describes, row for row', async () => {
     const { client } = makeClient();
-    const snap = await readAccountSnapshot(client, { adAccountId: ACCOUNT, takenAt: NOW });
+    const snap = await readAccountSnapshot(client, {
+      adAccountId: ACCOUNT,
+      takenAt: NOW,
+      dailyLevels: ['campaign', 'adset', 'ad'],
+    });
     const expected = snapshotFromScenario(loadScenario(SEED_DEMO_PATH));
     const key = (r: { level: string; entityId: string; date?: string }) =>
       `${r.level}:${r.entityId}:${r.date ?? ''}`;
@@ -687,14 +703,21 @@ describe('readAccountSnapshot on seed-demo', () => {
   });
 
   it('reads ad-level insights through async reports for a large account, and gets the same snapshot', async () => {
-    const sync = await readAccountSnapshot(makeClient().client, { adAccountId: ACCOUNT, takenAt: NOW });
+    const all = ['campaign', 'adset', 'ad'] as const;
+    const sync = await readAccountSnapshot(makeClient().client, {
+      adAccountId: ACCOUNT,
+      takenAt: NOW,
+      dailyLevels: all,
+    });
     await admin('POST', '/__sim/reset');
     const viaAsync = await readAccountSnapshot(makeClient().client, {
       adAccountId: ACCOUNT,
       takenAt: NOW,
       asyncAboveAds: 5,
+      dailyLevels: all,
     });
     expect(viaAsync).toEqual(sync);
+    // One report run for the ad-level window, one for the ad-level days.
     expect((await graphCalls()).filter((c) => c.method === 'POST')).toHaveLength(2);
   });
 });
