@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { appSecretProof } from '../../src/lib/crypto.js';
 import { type RunningSimulator, type StartSimulatorOptions, startSimulator } from '../../src/sim/index.js';
 
@@ -88,8 +89,30 @@ export class SimClient {
 export async function startSim(
   opts: Partial<StartSimulatorOptions> = {},
 ): Promise<{ sim: RunningSimulator; client: SimClient }> {
-  const sim = await startSimulator({ scenarioPath: SEED_PATH, ...opts });
+  const sim = await startSimulator(opts.scenario !== undefined ? opts : { scenarioPath: SEED_PATH, ...opts });
   return { sim, client: new SimClient(sim) };
+}
+
+/**
+ * One simulator for a test file, reset before each test. Returns its client, usable inside the tests
+ * (it forwards to the client of the simulator started in beforeAll).
+ */
+export function simForEachTest(opts: Partial<StartSimulatorOptions> = {}): SimClient {
+  let started: { sim: RunningSimulator; client: SimClient } | undefined;
+  beforeAll(async () => {
+    started = await startSim(opts);
+  });
+  afterAll(async () => started?.sim.close());
+  beforeEach(async () => {
+    await started!.client.admin('POST', 'reset');
+  });
+  return new Proxy({} as SimClient, {
+    get(_target, prop) {
+      if (!started) throw new Error('the simulator starts in beforeAll: use the client inside tests');
+      const value = Reflect.get(started.client, prop);
+      return typeof value === 'function' ? value.bind(started.client) : value;
+    },
+  });
 }
 
 export function proof(token: string, secret = APP_SECRET): string {

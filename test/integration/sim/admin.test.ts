@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT,
   APP_ID,
   APP_SECRET,
   type Json,
   proof,
-  type SimClient,
   SYSTEM_TOKEN,
-  startSim,
+  simForEachTest,
 } from '../../support/sim.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  const started = await startSim();
-  client = started.client;
-  close = () => started.sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest();
 
 describe('mutate and objects', () => {
   it('changes an object as a person in Ads Manager would: no call logged, no rate limit used', async () => {

@@ -1,19 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, type SimClient, startSim } from '../../support/sim.js';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, simForEachTest } from '../../support/sim.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
 const QUERY = { level: 'ad', date_preset: 'last_7d', time_increment: '1', fields: 'ad_id,spend,actions' };
-
-beforeAll(async () => {
-  const started = await startSim();
-  client = started.client;
-  close = () => started.sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest();
 
 describe('async insights reports', () => {
   it('goes Job Not Started → Job Running → Job Completed, then pages the same rows as a sync call', async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../src/sim/index.js';
 import {
   ACCOUNT,
@@ -7,6 +7,7 @@ import {
   REVOKED_TOKEN,
   SimClient,
   SYSTEM_TOKEN,
+  simForEachTest,
 } from '../../support/sim.js';
 import {
   OTHER_ACCOUNT,
@@ -17,18 +18,7 @@ import {
   SHORT_LIVED_TOKEN,
 } from '../../support/sim-scenarios.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  const sim = await startSimulator({ scenario: rulesScenario() });
-  client = new SimClient(sim);
-  close = () => sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest({ scenario: rulesScenario() });
 
 describe('tokens', () => {
   it('asks for a token when there is none', async () => {

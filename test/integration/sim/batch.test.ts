@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, type Json, type SimClient, startSim } from '../../support/sim.js';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, type Json, simForEachTest } from '../../support/sim.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  const started = await startSim();
-  client = started.client;
-  close = () => started.sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest();
 
 async function batch(items: unknown[], extra: Record<string, string> = {}) {
   return client.post('/', { batch: JSON.stringify(items), ...extra });

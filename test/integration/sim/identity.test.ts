@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../../src/sim/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT,
   APP_ID,
   APP_SECRET,
   EXPIRED_READ_TOKEN,
   REVOKED_TOKEN,
-  SimClient,
   SYSTEM_TOKEN,
+  simForEachTest,
 } from '../../support/sim.js';
 import {
   OTHER_ACCOUNT,
@@ -16,19 +15,8 @@ import {
   rulesScenario,
 } from '../../support/sim-scenarios.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
 const APP_TOKEN = `${APP_ID}|${APP_SECRET}`;
-
-beforeAll(async () => {
-  const sim = await startSimulator({ scenario: rulesScenario() });
-  client = new SimClient(sim);
-  close = () => sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest({ scenario: rulesScenario() });
 
 describe('debug_token', () => {
   it('describes a valid token to the app token', async () => {

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, type SimClient, SYSTEM_TOKEN, startSim } from '../../support/sim.js';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, SYSTEM_TOKEN, simForEachTest } from '../../support/sim.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  const started = await startSim();
-  client = started.client;
-  close = () => started.sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest();
 
 describe('paging', () => {
   it('pages through every ad with complete next URLs that repeat every parameter, token included', async () => {

@@ -1,18 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, type Json, type SimClient, startSim } from '../../support/sim.js';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, type Json, simForEachTest } from '../../support/sim.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
-
-beforeAll(async () => {
-  const started = await startSim({ callsPerHour: 4 });
-  client = started.client;
-  close = () => started.sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest({ callsPerHour: 4 });
 
 function usage(headers: Headers): { management: Json; insights: Json } {
   const buc = JSON.parse(headers.get('x-business-use-case-usage') ?? '{}')['1000000001'] as Json[];

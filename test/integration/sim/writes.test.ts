@@ -1,21 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../../src/sim/index.js';
-import { ACCOUNT, SimClient } from '../../support/sim.js';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, simForEachTest } from '../../support/sim.js';
 import { OTHER_ACCOUNT, rulesScenario } from '../../support/sim-scenarios.js';
 
-let client: SimClient;
-let close: () => Promise<void>;
 const NOW_TS = Date.parse('2026-11-20T15:00:00Z') / 1000;
-
-beforeAll(async () => {
-  const sim = await startSimulator({ scenario: rulesScenario() });
-  client = new SimClient(sim);
-  close = () => sim.close();
-});
-afterAll(() => close());
-beforeEach(async () => {
-  await client.admin('POST', 'reset');
-});
+const client = simForEachTest({ scenario: rulesScenario() });
 
 describe('status and budget changes', () => {
   it('pauses an ad and changes an ad set budget, answering {"success":true}', async () => {
