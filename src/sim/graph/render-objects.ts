@@ -4,6 +4,8 @@
  * empty fields. Without `fields`, a node is just {id}, as Meta answers. Budgets are strings in minor
  * units, as Meta sends them; account_status and min_daily_budget are numbers, as Meta sends them.
  */
+
+import { minorUnitsPerMajor } from '../../domain/money.js';
 import { aggregate } from '../insights/metrics.js';
 import type { SimState } from '../model/state.js';
 import { effectiveStatus } from '../model/status.js';
@@ -15,7 +17,6 @@ import {
   type Campaign,
   type Creative,
 } from '../model/types.js';
-import { minorPerMajor } from '../scenario/generate.js';
 import { formatMetaTime, utcOffsetMinutes } from '../time/local-date.js';
 import { checkFields, type FieldSelection } from './fields.js';
 import type { NodeType } from './spec.js';
@@ -53,7 +54,7 @@ function learningStageInfo(s: AdSet, state: SimState): Json {
 function totalSpendMinor(a: Account): string {
   let spend = 0;
   for (let i = 0; i < a.delivery.spend.length; i++) spend += a.delivery.spend[i] as number;
-  return String(Math.round(spend * minorPerMajor(a.currency)));
+  return String(Math.round(spend * minorUnitsPerMajor(a.currency)));
 }
 
 /** The value of one field, or undefined when the simulator has none for it. */

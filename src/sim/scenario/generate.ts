@@ -11,6 +11,7 @@
  *   CPA, a log-normal scatter around target_cpa, so purchases ~ Poisson(spend / ad CPA).
  */
 
+import { minorUnitsPerMajor } from '../../domain/money.js';
 import { accountShell } from '../model/build.js';
 import { Delivery } from '../model/delivery.js';
 import type { Account, Ad, AdSet, Campaign, LearningStage, Status } from '../model/types.js';
@@ -19,25 +20,6 @@ import { Prng } from './prng.js';
 import type { GenerateSpec, ScenarioAccount } from './schema.js';
 
 const DAY_MS = 86_400_000;
-/** ISO 4217 currencies without a minor unit, where Meta's "minor units" are whole units. */
-const ZERO_DECIMAL = new Set([
-  'BIF',
-  'CLP',
-  'DJF',
-  'GNF',
-  'ISK',
-  'JPY',
-  'KMF',
-  'KRW',
-  'PYG',
-  'RWF',
-  'UGX',
-  'VND',
-  'VUV',
-  'XAF',
-  'XOF',
-  'XPF',
-]);
 
 const CAMPAIGN_THEMES = [
   'Prospecting',
@@ -57,10 +39,6 @@ const AUDIENCES = [
 ];
 const CREATIVES = ['UGC video', 'Static image', 'Carousel', 'Testimonial', 'Founder story', 'Offer banner'];
 
-export function minorPerMajor(currency: string): number {
-  return ZERO_DECIMAL.has(currency) ? 1 : 100;
-}
-
 function uniqueId(prng: Prng, prefix: string, used: Set<string>): string {
   for (;;) {
     const id = prefix + prng.digits(15);
@@ -78,7 +56,7 @@ export function generateAccount(
   usedIds: Set<string>,
 ): Account {
   const prng = new Prng(`${gen.seed}|${spec.id}`);
-  const perMajor = minorPerMajor(spec.currency);
+  const perMajor = minorUnitsPerMajor(spec.currency);
   const today = localEpochDay(nowMs, spec.timezone_name);
   const firstDay = today - gen.days;
   const adCount = gen.campaigns * gen.adsets_per_campaign * gen.ads_per_adset;

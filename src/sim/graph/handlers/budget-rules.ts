@@ -5,16 +5,17 @@
  * - an object's budget may change at most 4 times in a rolling hour (613/1487632). For a CBO campaign
  *   the count is kept per campaign, as its budget is the one that changes.
  */
+
+import { minorUnitsPerMajor } from '../../../domain/money.js';
 import type { SimState } from '../../model/state.js';
 import type { Account } from '../../model/types.js';
-import { minorPerMajor } from '../../scenario/generate.js';
 import { errors } from '../errors.js';
 
 const HOUR_MS = 3_600_000;
 export const BUDGET_CHANGES_PER_HOUR = 4;
 
 export function formatMoney(minor: number, currency: string): string {
-  const major = minor / minorPerMajor(currency);
+  const major = minor / minorUnitsPerMajor(currency);
   try {
     return new Intl.NumberFormat('en-US', { style: 'currency', currency }).format(major);
   } catch {
