@@ -58,7 +58,11 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
   const clock = overrides.clock ?? systemClock;
   const openRedis = (): Redis | undefined => {
     if (!config.redisUrl) return undefined;
-    redis ??= new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+    if (!redis) {
+      redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+      // Connection trouble surfaces as failed commands; the events themselves are only worth a debug line.
+      redis.on('error', (e: Error) => logger.debug('redis connection error', { error: e.message }));
+    }
     return redis;
   };
   return {

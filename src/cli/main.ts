@@ -111,6 +111,15 @@ function explain(e: unknown): AppError {
       message: 'The database is not initialised yet: run `metabuyer init` first.',
     });
   }
+  const name = (e as Error | undefined)?.name;
+  if (name === 'MaxRetriesPerRequestError' || /^Connection is closed/.test(String((e as Error)?.message))) {
+    return new AppError({
+      code: 'redis_unreachable',
+      verdict: 'retry',
+      message:
+        'Cannot reach Redis at REDIS_URL, which holds the shared Meta rate-limit state: start Redis, or unset REDIS_URL to run without it. Nothing was changed.',
+    });
+  }
   if (pg?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String((e as Error)?.message))) {
     return new AppError({
       code: 'db_unreachable',

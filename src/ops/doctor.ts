@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { Redis } from 'ioredis';
 import type { AppContext } from '../app/context.js';
 import { allAgents } from '../db/repos/agents.js';
 import { type ConnectionRow, liveConnections } from '../db/repos/connections.js';
@@ -101,23 +102,35 @@ async function databaseCheck(
 }
 
 async function redisCheck(ctx: AppContext, add: Add): Promise<void> {
+  // A throwaway connection that does not retry, so a down Redis is reported at once, not reconnected to.
+  const url = ctx.config.redisUrl!;
+  const where = (() => {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || '6379'}`;
+  })();
+  const probe = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
+  let lastError: (Error & { code?: string }) | undefined;
+  probe.on('error', (e: Error) => {
+    lastError = e;
+  });
   try {
-    const redis = ctx.redis();
-    const pong = await Promise.race([
-      redis!.ping(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000)),
-    ]);
+    await probe.connect();
+    const pong = await probe.ping();
     add(
       'redis',
       pong === 'PONG' ? 'pass' : 'fail',
-      pong === 'PONG' ? 'Redis answers.' : `Redis answered ${pong}.`,
+      pong === 'PONG' ? `Redis at ${where} answers.` : `Redis at ${where} answered ${pong}.`,
     );
   } catch (e) {
-    add(
-      'redis',
-      'fail',
-      `Cannot reach Redis at REDIS_URL: ${toAppError(e).message}. Start Redis or fix REDIS_URL.`,
-    );
+    const reason = lastError?.code ?? (e as { code?: string }).code ?? toAppError(e).message;
+    add('redis', 'fail', `Cannot reach Redis at ${where} (${reason}): start Redis or fix REDIS_URL.`);
+  } finally {
+    probe.disconnect();
   }
 }
 

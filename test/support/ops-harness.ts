@@ -70,6 +70,7 @@ export async function startOpsHarness(
     METABUYER_ENCRYPTION_KEY: generateKey().toString('base64'),
     METABUYER_HOME: '/nonexistent-home',
     LOG_LEVEL: 'debug',
+    ...opts.env,
   });
   const logLines: string[] = [];
   const logger: Logger = createLogger({
