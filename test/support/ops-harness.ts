@@ -57,6 +57,8 @@ export async function startOpsHarness(
     now?: string;
     meta?: Partial<MetaClientOptions>;
     slackThreads?: SlackThreadReader;
+    /** Extra environment, parsed like the real one (REDIS_URL…). */
+    env?: Record<string, string>;
   } = {},
 ): Promise<OpsHarness> {
   const sim = await startSimulator(opts.scenario ? { scenario: opts.scenario } : { scenarioPath: SEED_PATH });
