@@ -5,16 +5,7 @@ import type { DeliverySums } from './snapshot.js';
  * averaging per-row ratios: the average of two ad sets' CPAs is not the CPA of the two together.
  * A ratio whose denominator is zero is null, as Meta omits it.
  */
-export interface Metrics {
-  /** Minor units. */
-  spend: number;
-  impressions: number;
-  reach: number;
-  clicks: number;
-  linkClicks: number;
-  purchases: number;
-  /** Minor units. */
-  purchaseValue: number;
+export interface Metrics extends DeliverySums {
   /** Minor units per purchase (not rounded). */
   cpa: number | null;
   /** Purchase value / spend. */

@@ -1,5 +1,5 @@
 import type { DailyPoint } from './daily-series.js';
-import type { ConfiguredStatus, Level } from './snapshot.js';
+import type { ConfiguredStatus, DeliverySums, Level } from './snapshot.js';
 
 /** Rule ids are part of the CLI/JSON contract: never rename one. */
 export const RULE_IDS = [
@@ -70,14 +70,8 @@ export interface CpaBoundsEvidence {
   purchasesHigh: number;
 }
 
-export interface EvidenceMetrics {
-  spend: number;
-  impressions: number;
-  reach: number;
-  clicks: number;
-  linkClicks: number;
-  purchases: number;
-  purchaseValue: number;
+/** The sums behind a finding, and the ratios derived from them. */
+export interface EvidenceMetrics extends DeliverySums {
   cpa: number | null;
   roas: number | null;
   /** Percent (0.4 = 0.4 %), as Meta reports it. */
