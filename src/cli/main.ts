@@ -53,10 +53,10 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
     const result = await command.run(
       {
         context: async () => {
-          // Operators read the command's own output; structured logs stay quiet unless LOG_LEVEL asks.
+          // Operators read the command's own output, errors included; structured logs stay quiet unless LOG_LEVEL asks.
           context ??= createAppContext(config, {
             logger: createLogger({
-              level: env.LOG_LEVEL ? config.logLevel : 'warn',
+              level: env.LOG_LEVEL ? config.logLevel : 'error',
               redactor: new Redactor(configSecrets(config)),
             }),
             ...opts.contextOverrides,

@@ -51,7 +51,7 @@ export async function connect(ctx: AppContext, input: ConnectInput): Promise<Con
       throw new AppError({
         code: 'token_invalid',
         verdict: 'reauthenticate',
-        message: `Meta says this access token is not valid${info.error?.message ? `: ${info.error.message}` : ''}. Generate a new one and connect again.`,
+        message: `Meta says this access token is not valid${info.error?.message ? `: ${info.error.message.replace(/\.+$/, '')}` : ''}. Generate a new one and connect again.`,
       });
     }
     const granted = grantedPermissions(await client.getPermissions());
@@ -65,7 +65,16 @@ export async function connect(ctx: AppContext, input: ConnectInput): Promise<Con
         details: { granted },
       });
     }
-    const account = await client.getAdAccount(adAccountId);
+    const account = await client.getAdAccount(adAccountId).catch((e: unknown) => {
+      if (e instanceof AppError && e.code === 'meta_object_not_found') {
+        throw new AppError({
+          code: 'ad_account_not_reachable',
+          verdict: 'permission',
+          message: `Ad account ${adAccountId} does not exist, or this token cannot reach it: check the id, and that the System User has the ad account assigned in Business Settings. Nothing was stored.`,
+        });
+      }
+      throw e;
+    });
     const now = ctx.clock.now();
     const tokenMode = input.tokenMode ?? (info.type === 'SYSTEM_USER' ? 'system_user' : 'user');
     const { db } = await ctx.database();
