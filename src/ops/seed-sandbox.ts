@@ -1,6 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { AppError, toAppError } from '../lib/errors.js';
-import { MetaClient } from '../meta/client.js';
+import type { MetaClient } from '../meta/client.js';
 import { MetaApiError } from '../meta/errors.js';
 import { parseMinorUnits } from '../meta/money.js';
 import type { WriteResult } from '../meta/writes.js';
@@ -75,113 +75,107 @@ export async function seedSandbox(
   const skipped: SeedSandboxResult['skipped'] = [];
   let problem: SeedSandboxResult['problem'] = null;
 
-  await withMeta(ctx, connection, async (reader) => {
-    const facts = await reader.getAdAccount(account);
-    if (pageId !== null) await preflightCreative(ctx, reader, account, pageId, names.creative);
-    // Creates go out exactly once. The client retries a write that Meta answers with a temporary error
-    // (code 1/2, is_transient) as if Meta had refused it, but a create can apply and still get that
-    // answer: resending would make a second object. Here such an answer is an unknown outcome.
-    const client = new MetaClient({ ...reader.config, retry: { ...reader.config.retry, maxAttempts: 1 } });
-    try {
-      const steps: Array<[SeedObject, () => Promise<WriteResult<{ id: string }>>]> = [
+  await withMeta(ctx, connection, async (client) => {
+    const facts = await client.getAdAccount(account);
+    if (pageId !== null) await preflightCreative(ctx, client, account, pageId, names.creative);
+    // Creates go out exactly once: the client never re-sends a write after a temporary Meta error (a
+    // create can apply and still get that answer), and here such an answer is an unknown outcome.
+    const steps: Array<[SeedObject, () => Promise<WriteResult<{ id: string }>>]> = [
+      [
+        'campaign',
+        () =>
+          client.createCampaign(account, {
+            name: names.campaign,
+            objective: 'OUTCOME_TRAFFIC',
+            specialAdCategories: ['NONE'],
+          }),
+      ],
+      [
+        'adset',
+        () =>
+          client.createAdSet(account, {
+            name: names.adset,
+            campaignId: created.campaign!,
+            // The smallest budget Meta allows: the ad set is PAUSED and a sandbox never delivers anyway.
+            dailyBudget: minimumDailyBudget(facts.min_daily_budget),
+          }),
+      ],
+    ];
+    if (pageId !== null) {
+      steps.push(
         [
-          'campaign',
+          'creative',
           () =>
-            client.createCampaign(account, {
-              name: names.campaign,
-              objective: 'OUTCOME_TRAFFIC',
-              specialAdCategories: ['NONE'],
+            client.createAdCreative(account, {
+              name: names.creative,
+              pageId,
+              link: SANDBOX_LINK,
+              message: 'MetaBuyer sandbox test creative; never delivered.',
             }),
         ],
         [
-          'adset',
+          'ad',
           () =>
-            client.createAdSet(account, {
-              name: names.adset,
-              campaignId: created.campaign!,
-              // The smallest budget Meta allows: the ad set is PAUSED and a sandbox never delivers anyway.
-              dailyBudget: minimumDailyBudget(facts.min_daily_budget),
+            client.createAd(account, {
+              name: names.ad,
+              adsetId: created.adset!,
+              creativeId: created.creative!,
             }),
         ],
-      ];
-      if (pageId !== null) {
-        steps.push(
-          [
-            'creative',
-            () =>
-              client.createAdCreative(account, {
-                name: names.creative,
-                pageId,
-                link: SANDBOX_LINK,
-                message: 'MetaBuyer sandbox test creative; never delivered.',
-              }),
-          ],
-          [
-            'ad',
-            () =>
-              client.createAd(account, {
-                name: names.ad,
-                adsetId: created.adset!,
-                creativeId: created.creative!,
-              }),
-          ],
-        );
-      } else {
-        const reason =
-          'no Facebook Page: a creative must post as a Page. Pass --page-id, or connect with --page-id.';
-        skipped.push(
-          { object: 'creative', reason },
-          { object: 'ad', reason: 'no creative to show (no Page).' },
-        );
-      }
+      );
+    } else {
+      const reason =
+        'no Facebook Page: a creative must post as a Page. Pass --page-id, or connect with --page-id.';
+      skipped.push(
+        { object: 'creative', reason },
+        { object: 'ad', reason: 'no creative to show (no Page).' },
+      );
+    }
 
-      for (const [object, create] of steps) {
-        if (problem) {
-          skipped.push({
-            object,
-            reason: `not attempted: the ${SEED_LABEL[problem.object]} ${problem.outcome === 'unknown' ? 'may not exist' : 'was refused'}.`,
-          });
-          continue;
-        }
-        try {
-          const r = await create();
-          if (r.outcome === 'applied') {
-            created[object] = r.data.id;
-            ctx.logger.info('sandbox object created', { adAccountId: account, object, id: r.data.id });
-          } else if (r.outcome === 'unknown') {
-            problem = {
-              object,
-              outcome: 'unknown',
-              code: r.error.code,
-              message: ctx.redactor.string(
-                `Meta may or may not have created the ${SEED_LABEL[object]} "${names[object]}" (${r.reason.replace(/_/g, ' ')}). MetaBuyer did not send it again, so it cannot exist twice: look for it in Ads Manager before seeding again.`,
-              ),
-            };
-            ctx.logger.warn('sandbox create outcome unknown', {
-              adAccountId: account,
-              object,
-              reason: r.reason,
-            });
-          }
-        } catch (e) {
-          problem =
-            e instanceof MetaApiError && e.verdict === 'retry'
-              ? {
-                  object,
-                  outcome: 'unknown',
-                  code: 'meta_write_outcome_unknown',
-                  message: `Meta answered the ${SEED_LABEL[object]} "${names[object]}" with a temporary error, so it may or may not have been created. MetaBuyer did not send it again, so it cannot exist twice: look for it in Ads Manager before seeding again. ${metaFailureText(ctx, e)}`,
-                }
-              : {
-                  object,
-                  outcome: 'failed',
-                  code: toAppError(e).code,
-                  message: `Meta refused to create the ${SEED_LABEL[object]}. ${metaFailureText(ctx, e)}`,
-                };
-        }
+    for (const [object, create] of steps) {
+      if (problem) {
+        skipped.push({
+          object,
+          reason: `not attempted: the ${SEED_LABEL[problem.object]} ${problem.outcome === 'unknown' ? 'may not exist' : 'was refused'}.`,
+        });
+        continue;
       }
-    } finally {
-      client.close();
+      try {
+        const r = await create();
+        if (r.outcome === 'applied') {
+          created[object] = r.data.id;
+          ctx.logger.info('sandbox object created', { adAccountId: account, object, id: r.data.id });
+        } else if (r.outcome === 'unknown') {
+          problem = {
+            object,
+            outcome: 'unknown',
+            code: r.error.code,
+            message: ctx.redactor.string(
+              `Meta may or may not have created the ${SEED_LABEL[object]} "${names[object]}" (${r.reason.replace(/_/g, ' ')}). MetaBuyer did not send it again, so it cannot exist twice: look for it in Ads Manager before seeding again.`,
+            ),
+          };
+          ctx.logger.warn('sandbox create outcome unknown', {
+            adAccountId: account,
+            object,
+            reason: r.reason,
+          });
+        }
+      } catch (e) {
+        problem =
+          e instanceof MetaApiError && e.verdict === 'retry'
+            ? {
+                object,
+                outcome: 'unknown',
+                code: 'meta_write_outcome_unknown',
+                message: `Meta answered the ${SEED_LABEL[object]} "${names[object]}" with a temporary error, so it may or may not have been created. MetaBuyer did not send it again, so it cannot exist twice: look for it in Ads Manager before seeding again. ${metaFailureText(ctx, e)}`,
+              }
+            : {
+                object,
+                outcome: 'failed',
+                code: toAppError(e).code,
+                message: `Meta refused to create the ${SEED_LABEL[object]}. ${metaFailureText(ctx, e)}`,
+              };
+      }
     }
   });
 
