@@ -47,7 +47,7 @@ export async function decide(ctx: AppContext, input: DecideInput): Promise<Decid
     });
   }
   const actions = await actionsOf(db, plan.id);
-  const targets = pickActions(actions, input.keys);
+  const targets = pickActions(actions, input.keys, input.decision);
   const results: DecideResult['results'] = [];
   for (const action of targets) {
     const outcome = await recordDecision(db, {
@@ -74,11 +74,16 @@ export async function decide(ctx: AppContext, input: DecideInput): Promise<Decid
   return { planId: plan.id, decision: input.decision, actor: input.actor, results };
 }
 
-function pickActions(actions: PlanActionRow[], keys: string[] | 'ALL'): PlanActionRow[] {
-  if (keys === 'ALL')
-    return actions.filter(
-      (a) => a.status === 'proposed' || a.status === 'approved' || a.status === 'rejected',
+/**
+ * ALL means the actions still waiting for this decision: APPROVE ALL and REJECT ALL take the undecided
+ * ones (they never overturn a colleague's explicit decision), CLEAR ALL takes the decided ones.
+ */
+function pickActions(actions: PlanActionRow[], keys: string[] | 'ALL', decision: Decision): PlanActionRow[] {
+  if (keys === 'ALL') {
+    return actions.filter((a) =>
+      decision === 'clear' ? a.status === 'approved' || a.status === 'rejected' : a.status === 'proposed',
     );
+  }
   const wanted = keys.map((k) => k.toUpperCase());
   const malformed = wanted.filter((k) => !KEY.test(k));
   if (malformed.length > 0)
