@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import type { Actor } from '../domain/actor.js';
 import type { FlagSpecs } from './args.js';
 
 export interface CommandIO {
@@ -9,8 +10,8 @@ export interface CommandIO {
 /** What a command's run() gets: the app context (opened on first use), the operator, the output. */
 export interface CommandEnv {
   context(): Promise<AppContext>;
-  /** Who is at the keyboard, as recorded in decisions and confirmations: `cli:<user>`. */
-  actor: string;
+  /** Who is at the keyboard: the machine's operator (recorded as `cli:<user>`). */
+  actor: Actor;
   io: CommandIO;
   /** True with --json: long-running commands must not print progress to stdout. */
   json: boolean;

@@ -5,6 +5,7 @@
 import os from 'node:os';
 import { type AppContext, type ContextOverrides, createAppContext } from '../app/context.js';
 import { pgErrorOf } from '../db/errors.js';
+import { type Actor, cliActor } from '../domain/actor.js';
 import { configSecrets, parseConfig } from '../lib/config.js';
 import { AppError, toAppError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
@@ -20,7 +21,7 @@ export interface MainOptions {
   /** A context shared across calls (the demo, in-process tests); the caller closes it. */
   context?: AppContext;
   contextOverrides?: ContextOverrides;
-  actor?: string;
+  actor?: Actor;
 }
 
 const stdio: CommandIO = {
@@ -63,7 +64,7 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
           });
           return context;
         },
-        actor: opts.actor ?? `cli:${safeUser()}`,
+        actor: opts.actor ?? cliActor(safeUser()),
         io,
         json,
       },

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppContext } from '../app/context.js';
 import { main } from '../cli/main.js';
+import { cliActor } from '../domain/actor.js';
 import type { Clock } from '../lib/clock.js';
 import { parseConfig } from '../lib/config.js';
 import { createLogger } from '../lib/logger.js';
@@ -147,7 +148,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
         {},
         {
           context: ctx,
-          actor: 'cli:demo-operator',
+          actor: cliActor('demo-operator'),
           io: {
             out: (t) => out(indent(t.replace(/\n$/, ''))),
             err: (t) => out(indent(dim(t.replace(/\n$/, '')))),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AgentRow } from '../db/repos/agents.js';
+import { SLACK_USER_ID } from '../domain/actor.js';
 import { type AgentConfig, agentConfigSchema } from '../domain/agent-config.js';
 import { AppError } from '../lib/errors.js';
 
@@ -9,10 +10,12 @@ import { AppError } from '../lib/errors.js';
  * they are overlaid here so every reader sees one consistent config.
  */
 export const storedAgentConfigSchema = agentConfigSchema.extend({
-  /** Slack user ids allowed to APPROVE / REJECT / CLEAR; empty: anyone in the channel. */
-  approvers: z.array(z.string().regex(/^[UW][A-Z0-9]{2,}$/)).default([]),
+  /** Slack user ids who may APPROVE and CLEAR; empty: the operators approve (src/domain/policy.ts). */
+  approvers: z.array(z.string().regex(SLACK_USER_ID)).max(100).default([]),
+  /** Slack user ids who may change setup, connect, confirm writes and resume; the first is who set it up. */
+  operators: z.array(z.string().regex(SLACK_USER_ID)).max(100).default([]),
 });
-export type StoredAgentConfig = AgentConfig & { approvers: string[] };
+export type StoredAgentConfig = AgentConfig & { approvers: string[]; operators: string[] };
 
 export function agentConfigOf(agent: AgentRow): StoredAgentConfig {
   const parsed = storedAgentConfigSchema.safeParse(agent.config ?? {});

@@ -3,8 +3,10 @@
  * database, a manual clock aligned with the scenario, and the CLI front door run in-process on one
  * AppContext — so tests type the same commands an operator types and read what they would read.
  */
+
 import { type AppContext, createAppContext } from '../../src/app/context.js';
 import { main } from '../../src/cli/main.js';
+import { cliActor } from '../../src/domain/actor.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { parseConfig } from '../../src/lib/config.js';
 import { generateKey } from '../../src/lib/crypto.js';
@@ -106,7 +108,7 @@ export async function startOpsHarness(
       {},
       {
         context: ctx,
-        actor: 'cli:tester',
+        actor: cliActor('tester'),
         io: {
           out: (t) => {
             stdout += `${t}\n`;

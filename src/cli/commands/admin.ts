@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorLabel } from '../../domain/actor.js';
 import { type HaltResult, pauseAgent, resumeAgent } from '../../ops/halt.js';
 import { initDatabase } from '../../ops/init.js';
 import { validateFlags } from '../args.js';
@@ -61,7 +62,7 @@ export const pauseAgentCommand = defineCommand({
     pauseAgent(await env.context(), {
       adAccount: input['ad-account'],
       reason: input.reason,
-      actor: env.actor,
+      actor: actorLabel(env.actor),
     }),
   text: haltText,
 });
@@ -75,6 +76,6 @@ export const resumeAgentCommand = defineCommand({
     return validateFlags(noFlags, values, this.usage);
   },
   run: async (env, input) =>
-    resumeAgent(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
+    resumeAgent(await env.context(), { adAccount: input['ad-account'], actor: actorLabel(env.actor) }),
   text: haltText,
 });

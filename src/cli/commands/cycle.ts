@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorLabel } from '../../domain/actor.js';
 import { toPlanActionJson } from '../../domain/contract.js';
 import { planActions } from '../../ops/plan-actions.js';
 import { runNow, runNowJson } from '../../ops/run-now.js';
@@ -52,7 +53,7 @@ export const planActionsCommand = defineCommand({
     return validateFlags(scope, values, this.usage);
   },
   run: async (env, input) =>
-    planActions(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
+    planActions(await env.context(), { adAccount: input['ad-account'], actor: actorLabel(env.actor) }),
   text(r) {
     const lines = [`Planned actions: ${r.actions.length}`, `Requires approval: ${r.requiresApproval}`];
     if (r.actions.length > 0) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Decision } from '../../domain/action-state.js';
+import { actorLabel } from '../../domain/actor.js';
 import { UsageError } from '../../lib/errors.js';
 import { type DecideResult, decide } from '../../ops/decide.js';
 import { validateFlags } from '../args.js';
@@ -37,7 +38,7 @@ function decisionCommand(decision: Decision): Command<DecideInput, DecideResult>
         adAccount: input.adAccount,
         decision,
         keys: input.keys,
-        actor: env.actor,
+        actor: actorLabel(env.actor),
         source: 'cli',
       }),
     text(r) {

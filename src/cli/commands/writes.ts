@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorLabel } from '../../domain/actor.js';
 import { executeActions } from '../../ops/execute.js';
 import { rollbackActions } from '../../ops/rollback.js';
 import { validateFlags } from '../args.js';
@@ -50,7 +51,7 @@ export const executeActionsCommand = defineCommand({
     executeActions(await env.context(), {
       adAccount: f['ad-account'],
       confirm: f.confirm,
-      actor: env.actor,
+      actor: actorLabel(env.actor),
       ...(f.plan ? { planId: f.plan } : {}),
     }),
   text(r) {
@@ -103,7 +104,7 @@ export const rollbackActionsCommand = defineCommand({
     rollbackActions(await env.context(), {
       adAccount: f['ad-account'],
       confirm: f.confirm,
-      actor: env.actor,
+      actor: actorLabel(env.actor),
       limit: f.limit,
     }),
   text(r) {
