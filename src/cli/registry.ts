@@ -8,6 +8,7 @@ import { approveCommand, clearCommand, rejectCommand } from './commands/decide.j
 import { demoCommand } from './commands/demo.js';
 import { seedSandboxCommand, verifyUseCasesCommand } from './commands/diagnostics.js';
 import { doctorCommand } from './commands/doctor.js';
+import { serveCommand } from './commands/serve.js';
 import { setupCommand } from './commands/setup.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
@@ -36,6 +37,7 @@ export const COMMANDS: AnyCommand[] = [
   seedSandboxCommand,
   backtestCommand,
   simCommand,
+  serveCommand,
   demoCommand,
   migrateCommand,
 ];

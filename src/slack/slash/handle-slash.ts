@@ -1,0 +1,136 @@
+import type { AppContext } from '../../app/context.js';
+import { main } from '../../cli/main.js';
+import { findCommand } from '../../cli/registry.js';
+import type { Actor } from '../../domain/actor.js';
+import { AppError, toAppError, UsageError } from '../../lib/errors.js';
+import { agentForSlack } from './agent-of-channel.js';
+import { tokenize } from './tokenize.js';
+
+/**
+ * `/metabuyer <command> [flags]`: the CLI's grammar and usage errors, answered within Slack's 3 s.
+ * Fast commands (database only) answer in the ack; slow ones (they call Meta or read threads) ack at
+ * once and post their answer in the agent's channel when done; execute and rollback open the
+ * confirmation modal. Commands that would put a secret in a channel, or that belong to the machine,
+ * are refused with where to do them instead.
+ */
+export type SlashKind = 'fast' | 'slow' | 'modal';
+
+export const SLASH_COMMANDS: Record<string, SlashKind> = {
+  help: 'fast',
+  status: 'fast',
+  setup: 'fast',
+  'plan-actions': 'fast',
+  approve: 'fast',
+  reject: 'fast',
+  clear: 'fast',
+  'action-log': 'fast',
+  'pause-agent': 'fast',
+  'resume-agent': 'fast',
+  'run-now': 'slow',
+  doctor: 'slow',
+  'verify-use-cases': 'slow',
+  'sync-approvals': 'slow',
+  'execute-actions': 'modal',
+  'rollback-actions': 'modal',
+};
+
+const ELSEWHERE: Record<string, string> = {
+  connect:
+    'A Meta token must never be pasted into Slack: connect from the MetaBuyer App Home tab (Connect with Facebook, or paste a token in its private modal).',
+  init: 'The database is initialised by whoever runs MetaBuyer (`metabuyer init` on its machine).',
+  migrate: 'Migrations run on the machine that hosts MetaBuyer (`metabuyer migrate`).',
+};
+
+export interface SlashRequest {
+  teamId: string;
+  channelId: string;
+  actor: Actor;
+  text: string;
+}
+
+export type SlashPlan =
+  | { kind: 'reply'; text: string }
+  | { kind: 'slow'; ack: string; agentId: string; run: () => Promise<string> }
+  | { kind: 'modal'; command: 'execute-actions' | 'rollback-actions'; agentId: string; argv: string[] };
+
+/** Decides what a slash command does; runs it too when it is fast. Never throws: errors become replies. */
+export async function handleSlash(ctx: AppContext, req: SlashRequest): Promise<SlashPlan> {
+  try {
+    return await plan(ctx, req);
+  } catch (e) {
+    const err = toAppError(e);
+    const usage = err instanceof UsageError && err.usage ? `\nusage: ${err.usage}` : '';
+    return { kind: 'reply', text: `${ctx.redactor.string(err.message)}${usage}` };
+  }
+}
+
+async function plan(ctx: AppContext, req: SlashRequest): Promise<SlashPlan> {
+  const [name = 'help', ...rest] = tokenize(req.text);
+  if (name === 'help' || name === '--help') return { kind: 'reply', text: helpFor() };
+  const kind = SLASH_COMMANDS[name];
+  if (!kind) {
+    if (ELSEWHERE[name]) return { kind: 'reply', text: ELSEWHERE[name]! };
+    if (findCommand(name))
+      throw new UsageError(`\`${name}\` runs on the machine that hosts MetaBuyer, not from Slack`);
+    throw new UsageError(`unknown command "${name}"`, '/metabuyer <command> [flags]; see `/metabuyer help`');
+  }
+  const { db } = await ctx.database();
+  const named = flagValue(rest, '--ad-account');
+  const agent = await agentForSlack(db, { teamId: req.teamId, channelId: req.channelId, adAccount: named });
+  const argv = [name, ...withoutFlag(rest, '--ad-account'), '--ad-account', agent.adAccountId];
+  if (kind === 'modal') return { kind: 'modal', command: name as 'execute-actions', agentId: agent.id, argv };
+  if (kind === 'slow') {
+    return {
+      kind: 'slow',
+      agentId: agent.id,
+      ack: `Working on \`${name}\` for ${agent.adAccountId}… the answer will be posted in <#${agent.slackChannelId ?? req.channelId}>.`,
+      run: () => runCli(ctx, argv, req.actor),
+    };
+  }
+  return { kind: 'reply', text: await runCli(ctx, argv, req.actor) };
+}
+
+/** Runs one command through the CLI front door on the shared context, as `actor`, and returns its text. */
+export async function runCli(ctx: AppContext, argv: string[], actor: Actor): Promise<string> {
+  const out: string[] = [];
+  const code = await main(
+    argv,
+    {},
+    { context: ctx, actor, io: { out: (t) => out.push(t), err: (t) => out.push(t) } },
+  );
+  const text = out.join('\n').trim();
+  if (code !== 0 && !text)
+    throw new AppError({ code: 'command_failed', verdict: 'invalid', message: 'The command failed.' });
+  return text;
+}
+
+function flagValue(argv: string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === flag) return argv[i + 1];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
+  }
+  return undefined;
+}
+
+function withoutFlag(argv: string[], flag: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === flag) {
+      i++;
+      continue;
+    }
+    if (a.startsWith(`${flag}=`)) continue;
+    out.push(a);
+  }
+  return out;
+}
+
+function helpFor(): string {
+  const lines = Object.keys(SLASH_COMMANDS).map((n) => {
+    const c = findCommand(n);
+    return `• \`/metabuyer ${n}\` ${c ? `— ${c.summary}` : ''}`;
+  });
+  return ['*MetaBuyer* — what you can ask from Slack:', ...lines].join('\n');
+}
