@@ -24,3 +24,18 @@ export async function queueThreadsOf(db: Db, planId: string): Promise<SlackMessa
 export async function markScanned(db: Db, id: string, lastTs: string): Promise<void> {
   await db.update(slackMessages).set({ lastScannedTs: lastTs }).where(eq(slackMessages.id, id));
 }
+
+/** The message MetaBuyer posted that starts a thread in a channel: which run and plan a reply answers. */
+export async function messageOfThread(
+  db: Db,
+  channelId: string,
+  threadTs: string,
+): Promise<SlackMessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(slackMessages)
+    .where(and(eq(slackMessages.channelId, channelId), eq(slackMessages.threadTs, threadTs)))
+    .orderBy(slackMessages.postedAt)
+    .limit(1);
+  return row;
+}
