@@ -24,7 +24,7 @@ let compiled: Validators | null = null;
 function validators(): Validators {
   if (compiled) return compiled;
   const schema = JSON.parse(readFileSync(SCHEMA_PATH, 'utf8'));
-  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
   // ajv-formats is CommonJS; under NodeNext its default export may arrive wrapped.
   const addFormats = ((addFormatsModule as unknown as { default?: unknown }).default ?? addFormatsModule) as (
     a: Ajv2020,

@@ -75,6 +75,17 @@ export interface FakeSlackOptions {
 }
 
 export const FAKE_BOT_TOKEN = 'xoxb-fake-0000-bottoken';
+
+/** A Slack SDK logger that says nothing: refusals are asserted on, not printed. */
+export const quietLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => 'error' as never,
+  setName: () => {},
+};
 const RESPONSE_URL_USES = 5;
 const RESPONSE_URL_TTL_MS = 30 * 60 * 1000;
 
