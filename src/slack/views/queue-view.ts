@@ -1,0 +1,97 @@
+import { desc, inArray } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import type { AgentRow } from '../../db/repos/agents.js';
+import type { PlanActionRow, PlanRow } from '../../db/repos/plans.js';
+import { actionsOf } from '../../db/repos/plans.js';
+import { approvalDecisions } from '../../db/schema/index.js';
+import type { ActionStatus } from '../../domain/action-state.js';
+import type { ActionChange, Environment, PlanState, QueueActionView, QueueView } from '../blocks/types.js';
+
+/**
+ * The approval queue of one plan as Slack shows it, from the database as it is now: each action's
+ * state, its latest decision (who, when, why) and, once written, what happened.
+ */
+export async function queueViewOf(
+  db: Db,
+  input: {
+    plan: PlanRow;
+    agent: AgentRow;
+    environment: Environment;
+    now: Date;
+    activePlanId?: string | null;
+  },
+): Promise<QueueView> {
+  const { plan, agent, now } = input;
+  const actions = await actionsOf(db, plan.id);
+  const decisions = await latestDecisions(
+    db,
+    actions.map((a) => a.id),
+  );
+  return {
+    planId: plan.id,
+    agentId: agent.id,
+    adAccountId: agent.adAccountId,
+    currency: agent.currency,
+    environment: input.environment,
+    state: planState(plan, actions, now),
+    expiresAt: plan.expiresAt.toISOString(),
+    actions: actions.map((a) => actionView(a, decisions.get(a.id) ?? null)),
+    activePlan:
+      plan.status === 'superseded' && input.activePlanId ? { id: input.activePlanId, permalink: null } : null,
+  };
+}
+
+const DONE: ReadonlySet<string> = new Set(['applied', 'failed', 'stale', 'unknown', 'rolled_back']);
+
+function planState(plan: PlanRow, actions: PlanActionRow[], now: Date): PlanState {
+  if (plan.status === 'superseded') return 'superseded';
+  if (actions.length > 0 && actions.every((a) => DONE.has(a.status) || a.status === 'rejected'))
+    return actions.some((a) => DONE.has(a.status)) ? 'executed' : 'active';
+  if (plan.expiresAt.getTime() <= now.getTime()) return 'expired';
+  return 'active';
+}
+
+type LatestDecision = { by: string; at: string; reason: string | null };
+
+async function latestDecisions(db: Db, ids: string[]): Promise<Map<string, LatestDecision>> {
+  const out = new Map<string, LatestDecision>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select()
+    .from(approvalDecisions)
+    .where(inArray(approvalDecisions.planActionId, ids))
+    .orderBy(desc(approvalDecisions.decidedAt), desc(approvalDecisions.id));
+  for (const r of rows) {
+    if (out.has(r.planActionId)) continue;
+    const reason = (r as { reason?: string | null }).reason ?? null;
+    out.set(r.planActionId, { by: slackUserOf(r.actor), at: r.decidedAt.toISOString(), reason });
+  }
+  return out;
+}
+
+/** Decisions record `slack:U…` (or a bare U… from older rows); the queue mentions Slack users. */
+function slackUserOf(actor: string): string {
+  return actor.replace(/^slack:/, '');
+}
+
+function actionView(a: PlanActionRow, decision: LatestDecision | null): QueueActionView {
+  const evidence = a.evidence as { sentence?: string; bounds?: { confidence?: number } | null };
+  const change: ActionChange =
+    a.type === 'set_status'
+      ? { type: 'set_status', from: a.fromValue as 'ACTIVE', to: a.toValue as 'PAUSED' }
+      : { type: 'update_daily_budget', from: Number(a.fromValue), to: Number(a.toValue) };
+  const status = a.status as ActionStatus;
+  return {
+    key: a.key,
+    entity: { level: a.level, id: a.entityId, name: a.entityName },
+    change,
+    requiresApproval: a.requiresApproval,
+    status,
+    why: evidence.sentence ?? a.rule ?? '',
+    evidenceGrade: evidence.bounds
+      ? `${Math.round((evidence.bounds.confidence ?? 0.9) * 100)} % confidence bound`
+      : 'threshold',
+    decision: status === 'approved' || status === 'rejected' ? decision : null,
+    outcome: DONE.has(status) ? { at: a.updatedAt.toISOString(), detail: a.reason } : null,
+  };
+}
