@@ -302,7 +302,7 @@ export class SlackSigner {
 
   /** Slack's handshake when the Request URL is saved. */
   async urlVerification(
-    challenge = randomUUID(),
+    challenge: string = randomUUID(),
     o: SendOptions = {},
   ): Promise<SignedResponse & { challenge: string }> {
     const body = JSON.stringify({
