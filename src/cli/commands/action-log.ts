@@ -26,7 +26,11 @@ export const actionLogCommand = defineCommand({
     );
   },
   run: async (env, input) =>
-    actionLog(await env.context(), { adAccount: input['ad-account'], limit: input.limit }),
+    actionLog(await env.context(), {
+      adAccount: input['ad-account'],
+      actor: env.actor,
+      limit: input.limit,
+    }),
   text(r) {
     // Intents are the write-ahead half of each write; the JSON keeps them, people read outcomes.
     const outcomes = r.entries.filter((e) => e.event !== 'intent');

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { actorLabel } from '../../domain/actor.js';
 import { toPlanActionJson } from '../../domain/contract.js';
 import { planActions } from '../../ops/plan-actions.js';
 import { runNow, runNowJson } from '../../ops/run-now.js';
@@ -21,6 +20,7 @@ export const runNowCommand = defineCommand({
   run: async (env, input) =>
     runNow(await env.context(), {
       adAccount: input['ad-account'],
+      actor: env.actor,
       trigger: 'cli',
       ...(env.json ? {} : { onProgress: (step: string) => env.io.err(`… ${step}`) }),
     }),
@@ -53,7 +53,7 @@ export const planActionsCommand = defineCommand({
     return validateFlags(scope, values, this.usage);
   },
   run: async (env, input) =>
-    planActions(await env.context(), { adAccount: input['ad-account'], actor: actorLabel(env.actor) }),
+    planActions(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text(r) {
     const lines = [`Planned actions: ${r.actions.length}`, `Requires approval: ${r.requiresApproval}`];
     if (r.actions.length > 0) {
