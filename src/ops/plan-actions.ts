@@ -1,5 +1,5 @@
 import type { AppContext } from '../app/context.js';
-import { writesSince } from '../db/repos/action-log.js';
+import { writesAfter } from '../db/repos/action-log.js';
 import { latestDecisions } from '../db/repos/decisions.js';
 import { actionsOf, createPlan, type PlanActionRow } from '../db/repos/plans.js';
 import { latestRun, loadSnapshot } from '../db/repos/runs.js';
@@ -133,12 +133,12 @@ export async function planActions(
  * or made pointless — pausing an ad under an ad set just paused. So planning again needs a fresh run.
  */
 async function refuseIfWrittenSince(
-  db: Parameters<typeof writesSince>[0],
+  db: Parameters<typeof writesAfter>[0],
   agentId: string,
   adAccountId: string,
   run: { id: string; startedAt: Date },
 ): Promise<void> {
-  const writes = await writesSince(db, agentId, run.startedAt);
+  const writes = await writesAfter(db, agentId, run.startedAt);
   const last = writes.at(-1);
   if (!last) return;
   const what = `${last.kind === 'rollback' ? 'rolled back ' : ''}${last.type === 'set_status' ? `set ${last.level} ${last.entityId} to ${String(last.toValue)}` : `changed the daily budget of ${last.level} ${last.entityId}`} at ${last.at.toISOString()}`;

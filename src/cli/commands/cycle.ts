@@ -71,6 +71,11 @@ export const planActionsCommand = defineCommand({
         ),
       );
     }
+    for (const e of r.earlierRejections) {
+      lines.push(
+        `  rejected in plan ${e.planId}: ${e.previousKey} ${e.type} ${e.level} ${e.entityName} by ${e.by ?? 'unknown'}${e.reason ? ` — "${e.reason}"` : ''}${e.key ? ` (proposed again as ${e.key})` : ''}`,
+      );
+    }
     for (const b of r.plan.blocked) {
       const last = b.events.at(-1);
       lines.push(`  not planned: ${b.rule} on ${b.action.entityId} — ${last?.guardrail}: ${last?.detail}`);
@@ -90,6 +95,17 @@ export const planActionsCommand = defineCommand({
       run_id: r.runId,
       expires_at: r.expiresAt,
       superseded_plan_id: r.supersededPlanId,
+      earlier_rejections: r.earlierRejections.map((e) => ({
+        plan_id: e.planId,
+        previous_key: e.previousKey,
+        key: e.key,
+        type: e.type,
+        level: e.level,
+        entity_id: e.entityId,
+        entity_name: e.entityName,
+        by: e.by,
+        reason: e.reason,
+      })),
       actions: r.plan.actions.map((a) => ({
         ...toPlanActionJson(a),
         entity_name: a.entityName,
