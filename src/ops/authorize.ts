@@ -49,7 +49,8 @@ export function authorize(
 
 function holdersText(role: Role, holders: string[], roster: Roster): string {
   if (holders.length === 0) {
-    return `an ${role}, and there is nobody yet — add with \`metabuyer setup --${role}s U… --apply\``;
+    // With no approver named the operators approve, so naming an operator unblocks either role.
+    return `an ${role}, and there is nobody yet — add with \`metabuyer setup --operators U… --apply\``;
   }
   const names = holders.map((h) => `<@${h}>`).join(', ');
   if (role === 'approver' && roster.approvers.length === 0) {
