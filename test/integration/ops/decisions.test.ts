@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliActor } from '../../../src/domain/actor.js';
+import { actionLog } from '../../../src/ops/action-log.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 
 describe('decisions from the CLI', () => {
@@ -74,8 +76,12 @@ describe('decisions name the plan they answer', () => {
     expect(r.stdout).toContain('reason: too early to judge');
     const log = await expectOk(h.cli('action-log'));
     expect(log.stdout).toMatch(/reject A2 \(.+, plan plan_\w+\) by cli:tester: too early to judge/);
-    const json = (await expectOk(h.cli('action-log', '--json'))).json();
-    expect(json.decisions[0]).toMatchObject({ key: 'A2', decision: 'reject', reason: 'too early to judge' });
+    const logged = await actionLog(h.ctx, { actor: cliActor('tester'), limit: 5 });
+    expect(logged.decisions[0]).toMatchObject({
+      key: 'A2',
+      decision: 'reject',
+      reason: 'too early to judge',
+    });
   });
 
   it('refuses a decision on a superseded plan, names the active one, and changes nothing', async () => {
@@ -113,5 +119,10 @@ describe('decisions name the plan they answer', () => {
     await expectOk(h.cli('run-now'));
     const fresh = (await expectOk(h.cli('plan-actions', '--json'))).json().plan;
     expect(fresh.id).not.toBe(planned);
+    // The fresh run sees what was written: nothing just written is proposed again.
+    const log = await actionLog(h.ctx, { actor: cliActor('tester'), limit: 50 });
+    const touched = log.entries.filter((e) => e.event === 'applied').map((e) => e.entityId);
+    expect(touched.length).toBe(written.applied);
+    for (const a of fresh.actions) expect(touched).not.toContain(a.entity_id);
   });
 });

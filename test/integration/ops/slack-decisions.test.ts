@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordSlackMessage } from '../../../src/db/repos/slack-messages.js';
+import { cliActor } from '../../../src/domain/actor.js';
 import { newId } from '../../../src/lib/ids.js';
+import { actionLog } from '../../../src/ops/action-log.js';
 import { FakeThreads } from '../../support/fake-threads.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 
@@ -80,7 +82,7 @@ describe('sync-approvals: who may decide, and on which plan', () => {
     expect(r.ignored[0].reason).toContain(`Plan ${oldPlan} is no longer active`);
     expect(r.ignored[0].reason).toContain(`the active plan is ${newPlan}`);
     expect(await counts()).toEqual({ proposed: 2, rejected: 1 });
-    const log = (await expectOk(h.cli('action-log', '--json'))).json();
+    const log = await actionLog(h.ctx, { actor: cliActor('tester'), limit: 5 });
     expect(log.decisions[0]).toMatchObject({
       planId: newPlan,
       key: 'A2',
