@@ -125,4 +125,14 @@ describe('decisions name the plan they answer', () => {
     expect(touched.length).toBe(written.applied);
     for (const a of fresh.actions) expect(touched).not.toContain(a.entity_id);
   });
+
+  it('refuses a decision on an expired plan and changes nothing', async () => {
+    const before = await status();
+    h.clock.advance(25 * 3_600_000);
+    const r = await h.cli('approve', 'ALL', '--json');
+    expect(r.code).toBe(1);
+    expect(r.json().error.code).toBe('plan_not_active');
+    expect(r.json().error.message).toContain(`Plan ${before.id} expired`);
+    expect((await status()).counts).toEqual(before.counts);
+  });
 });

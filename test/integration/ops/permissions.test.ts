@@ -233,6 +233,20 @@ describe('permissions and workspaces', () => {
     );
   });
 
+  it("keeps one agent per channel: another agent cannot take a workspace's channel", async () => {
+    await refused(
+      () =>
+        setup(h.ctx, {
+          actor: cliActor('tester'),
+          adAccount: OTHER_ACCOUNT,
+          apply: true,
+          changes: { slackWorkspaceId: TEAM_A, slackChannelId: CHANNEL_A },
+        }),
+      'channel_taken',
+      /Channel C0CHANNELA already receives the reports of act_1000000001/,
+    );
+  });
+
   it('lets the worker run and plan but never decide', async () => {
     const worker = workerActor('poll');
     await refused(
