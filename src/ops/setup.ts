@@ -74,6 +74,13 @@ export async function setup(
     c.slackWorkspaceId = actor.workspaceId ?? undefined;
     if (claiming) c.operators = [...new Set([actor.id, ...(c.operators ?? [])])];
   }
+  if (c.slackChannelId !== undefined && !SLACK_CHANNEL_ID.test(c.slackChannelId)) {
+    throw new AppError({
+      code: 'setup_invalid',
+      verdict: 'invalid',
+      message: 'slackTarget must be a Slack channel such as channel:C12345678. Nothing was changed.',
+    });
+  }
   if (c.slackWorkspaceId !== undefined && !SLACK_TEAM_ID.test(c.slackWorkspaceId)) {
     throw new AppError({
       code: 'setup_invalid',
@@ -221,7 +228,10 @@ export function describeConfig(c: StoredAgentConfig, currency: string): Record<s
   };
 }
 
+/** Slack channel ids: public (C…) or private (G…), bounded like every id that enters. */
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,20}$/;
+
 export const slackTargetSchema = z
   .string()
-  .regex(/^channel:[CG][A-Z0-9]{6,}$/, 'must look like channel:C12345678')
+  .regex(/^channel:[CG][A-Z0-9]{6,20}$/, 'must look like channel:C12345678')
   .transform((s) => s.slice('channel:'.length));
