@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Actor, cliActor, slackActor, workerActor } from '../../../src/domain/actor.js';
+import { actionLog } from '../../../src/ops/action-log.js';
 import { connect } from '../../../src/ops/connect.js';
 import { decide } from '../../../src/ops/decide.js';
 import { pauseAgent, resumeAgent } from '../../../src/ops/halt.js';
@@ -112,6 +113,21 @@ describe('permissions and workspaces', () => {
           keys: 'ALL',
           source: 'slack_command',
         }),
+      'agent_not_found',
+      notFound,
+    );
+    await refused(
+      () => runNow(h.ctx, { actor: BOB, adAccount: ACCOUNT_A, trigger: 'slack' }),
+      'agent_not_found',
+      notFound,
+    );
+    await refused(
+      () => planActions(h.ctx, { actor: BOB, adAccount: ACCOUNT_A }),
+      'agent_not_found',
+      notFound,
+    );
+    await refused(
+      () => actionLog(h.ctx, { actor: BOB, adAccount: ACCOUNT_A, limit: 5 }),
       'agent_not_found',
       notFound,
     );
