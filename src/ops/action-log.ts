@@ -1,6 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import { newestLog } from '../db/repos/action-log.js';
-import { resolveAgent } from './agent-scope.js';
+import { newestDecisions } from '../db/repos/decisions.js';
+import type { Actor } from '../domain/actor.js';
+import { type AgentSelector, resolveFor } from './agent-scope.js';
+import { authorize } from './authorize.js';
 
 export interface ActionLogEntry {
   id: string;
@@ -22,20 +25,53 @@ export interface ActionLogEntry {
   rollbackOf: string | null;
 }
 
+/** An APPROVE / REJECT / CLEAR, with the plan it answered and the decider's reason. */
+export interface DecisionEntry {
+  at: string;
+  planId: string;
+  key: string;
+  decision: 'approve' | 'reject' | 'clear';
+  type: string;
+  entityId: string;
+  entityName: string;
+  actor: string;
+  source: string;
+  reason: string | null;
+}
+
 export interface ActionLogResult {
   adAccountId: string;
   currency: string;
   entries: ActionLogEntry[];
+  /** The newest decisions, so a rejection and its reason are on record beside the writes. */
+  decisions: DecisionEntry[];
 }
 
-/** The newest entries of the append-only log: who approved, who confirmed, before → after, outcome. */
+/**
+ * The newest entries of the append-only log (who approved, who confirmed, before → after, outcome) and
+ * the newest decisions with their reasons.
+ */
 export async function actionLog(
   ctx: AppContext,
-  input: { adAccount?: string; limit: number },
+  input: AgentSelector & { actor: Actor; limit: number },
 ): Promise<ActionLogResult> {
-  const { db, agent } = await resolveAgent(ctx, input.adAccount);
+  const { db, agent } = await resolveFor(ctx, input.actor, input);
+  authorize(input.actor, 'view', agent);
   const rows = await newestLog(db, agent.id, input.limit);
+  const decisions = await newestDecisions(db, agent.id, input.limit);
   return {
+    decisions: decisions.map((d) => ({
+      at: d.decidedAt.toISOString(),
+      planId: d.planId,
+      key: d.key,
+      decision: d.decision,
+      type: d.type,
+      entityId: d.entityId,
+      entityName: d.entityName,
+      actor: d.actor,
+      source: d.source,
+      reason: d.reason,
+    })),
     adAccountId: agent.adAccountId,
     currency: agent.currency,
     entries: rows.map((r) => ({

@@ -1,7 +1,15 @@
 import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/client.js';
-import { type AgentRow, agentByAccount, allAgents } from '../db/repos/agents.js';
+import {
+  type AgentRow,
+  agentByAccount,
+  agentByChannel,
+  agentsOfWorkspace,
+  allAgents,
+} from '../db/repos/agents.js';
 import { type ConnectionRow, connectionById } from '../db/repos/connections.js';
+import { liveWorkspaceByTeam } from '../db/repos/slack-workspaces.js';
+import type { Actor } from '../domain/actor.js';
 import { AppError, UsageError } from '../lib/errors.js';
 
 /** Meta ad account ids are accepted as digits or act_digits; stored as act_digits. */
@@ -49,6 +57,10 @@ export async function resolveAgent(ctx: AppContext, adAccount: string | undefine
     }
     agent = all[0]!;
   }
+  return withConnection(db, agent);
+}
+
+async function withConnection(db: Db, agent: AgentRow): Promise<AgentScope> {
   const connection = await connectionById(db, agent.connectionId);
   if (!connection || connection.revokedAt) {
     throw new AppError({
@@ -58,6 +70,74 @@ export async function resolveAgent(ctx: AppContext, adAccount: string | undefine
     });
   }
   return { db, agent, connection };
+}
+
+/** Where a Slack request comes from: the workspace (team id T…/E…) and the channel (C…/G…). */
+export interface SlackPlace {
+  workspaceId: string;
+  channelId: string;
+}
+
+/**
+ * Which agent a request means: an ad account (the CLI's `--ad-account`), a Slack channel (the agent
+ * reporting there), or neither (the only agent there is, or the only one of the actor's workspace).
+ */
+export interface AgentSelector {
+  adAccount?: string | undefined;
+  slack?: SlackPlace | undefined;
+}
+
+/**
+ * The agent an actor means, among those it may reach. A Slack user reaches only the agents bound to its
+ * own workspace: another workspace's agent is "not found" exactly like one that does not exist, whether
+ * it is named by ad account or by channel, so one workspace cannot even learn what another runs. The CLI
+ * and the worker (this machine) reach every agent.
+ */
+export async function resolveFor(
+  ctx: AppContext,
+  actor: Actor,
+  selector: AgentSelector,
+): Promise<AgentScope> {
+  if (actor.source !== 'slack') {
+    if (!selector.slack) return resolveAgent(ctx, selector.adAccount);
+    const { db } = await ctx.database();
+    const ws = await liveWorkspaceByTeam(db, selector.slack.workspaceId);
+    const agent = ws ? await agentByChannel(db, ws.id, selector.slack.channelId) : undefined;
+    if (!agent) throw noAgentHere();
+    return withConnection(db, agent);
+  }
+  const { db } = await ctx.database();
+  const teamId = actor.workspaceId;
+  if (!teamId || (selector.slack && selector.slack.workspaceId !== teamId)) throw noAgentHere();
+  const ws = await liveWorkspaceByTeam(db, teamId);
+  if (!ws) throw noAgentHere();
+  let agent: AgentRow | undefined;
+  if (selector.slack) agent = await agentByChannel(db, ws.id, selector.slack.channelId);
+  if (!agent && selector.adAccount) {
+    const found = await agentByAccount(db, normalizeAdAccountId(selector.adAccount));
+    if (!found || found.slackWorkspaceId !== ws.id) throw noAgentHere(selector.adAccount);
+    agent = found;
+  }
+  if (!agent) {
+    const mine = await agentsOfWorkspace(db, ws.id);
+    if (mine.length === 0) throw noAgentHere();
+    if (mine.length > 1) {
+      throw new UsageError(
+        `Several ad accounts report to this workspace (${mine.map((a) => a.adAccountId).join(', ')}): name one, or ask in its channel.`,
+      );
+    }
+    agent = mine[0]!;
+  }
+  return withConnection(db, agent);
+}
+
+function noAgentHere(adAccount?: string): AppError {
+  const named = adAccount ? ` for ${adAccount.trim().slice(0, 40)}` : '';
+  return new AppError({
+    code: 'agent_not_found',
+    verdict: 'invalid',
+    message: `No agent${named} reports to this Slack workspace or channel. An operator can connect one (\`metabuyer connect\`) and bind it here (\`metabuyer setup --slack-target channel:C…\`).`,
+  });
 }
 
 /** A halted agent neither polls nor writes; every refusal says why and how to resume. */

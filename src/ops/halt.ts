@@ -1,6 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import { updateAgent } from '../db/repos/agents.js';
-import { resolveAgent } from './agent-scope.js';
+import { type Actor, actorLabel } from '../domain/actor.js';
+import { UsageError } from '../lib/errors.js';
+import { type AgentSelector, resolveFor } from './agent-scope.js';
+import { authorize } from './authorize.js';
 
 export interface HaltResult {
   adAccountId: string;
@@ -11,28 +14,39 @@ export interface HaltResult {
   changed: boolean;
 }
 
-/** Halts polling and execution for an agent until someone resumes it. */
+/**
+ * Halts polling and execution for an agent until someone resumes it. Pausing is the safe direction, so
+ * anyone who can reach the agent may pull it; resuming needs an operator (src/domain/policy.ts).
+ */
 export async function pauseAgent(
   ctx: AppContext,
-  input: { adAccount?: string; reason: string; actor: string },
+  input: AgentSelector & { reason: string; actor: Actor },
 ): Promise<HaltResult> {
-  const { db, agent } = await resolveAgent(ctx, input.adAccount);
+  const { db, agent } = await resolveFor(ctx, input.actor, input);
+  authorize(input.actor, 'pause', agent);
+  const reason = input.reason
+    .replace(/\p{Cc}/gu, ' ')
+    .trim()
+    .slice(0, 500);
+  if (reason.length < 3) throw new UsageError('say why the agent is paused (at least 3 characters)');
+  const by = actorLabel(input.actor);
   const now = ctx.clock.now();
   const updated = await updateAgent(
     db,
     agent.id,
-    { halted: true, haltedReason: input.reason, haltedBy: input.actor, haltedAt: now },
+    { halted: true, haltedReason: reason, haltedBy: by, haltedAt: now },
     now,
   );
-  ctx.logger.info('agent halted', { agentId: agent.id, reason: input.reason, actor: input.actor });
-  return toResult(updated, !agent.halted || agent.haltedReason !== input.reason);
+  ctx.logger.info('agent halted', { agentId: agent.id, reason, actor: by });
+  return toResult(updated, !agent.halted || agent.haltedReason !== reason);
 }
 
 export async function resumeAgent(
   ctx: AppContext,
-  input: { adAccount?: string; actor: string },
+  input: AgentSelector & { actor: Actor },
 ): Promise<HaltResult> {
-  const { db, agent } = await resolveAgent(ctx, input.adAccount);
+  const { db, agent } = await resolveFor(ctx, input.actor, input);
+  authorize(input.actor, 'resume', agent);
   const now = ctx.clock.now();
   const updated = await updateAgent(
     db,
@@ -40,7 +54,7 @@ export async function resumeAgent(
     { halted: false, haltedReason: null, haltedBy: null, haltedAt: null },
     now,
   );
-  ctx.logger.info('agent resumed', { agentId: agent.id, actor: input.actor });
+  ctx.logger.info('agent resumed', { agentId: agent.id, actor: actorLabel(input.actor) });
   return toResult(updated, agent.halted);
 }
 

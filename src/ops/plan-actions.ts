@@ -1,6 +1,9 @@
 import type { AppContext } from '../app/context.js';
-import { createPlan, type PlanActionRow } from '../db/repos/plans.js';
+import { writesAfter } from '../db/repos/action-log.js';
+import { latestDecisions } from '../db/repos/decisions.js';
+import { actionsOf, createPlan, type PlanActionRow } from '../db/repos/plans.js';
 import { latestRun, loadSnapshot } from '../db/repos/runs.js';
+import { type Actor, actorLabel } from '../domain/actor.js';
 import { snakeKeys, toGuardrailEventJson } from '../domain/contract.js';
 import type { Plan } from '../domain/plan.js';
 import { buildPlan } from '../domain/planner.js';
@@ -8,7 +11,8 @@ import { recommend } from '../domain/recommend.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { agentConfigOf } from './agent-config.js';
-import { resolveAgent } from './agent-scope.js';
+import { type AgentSelector, resolveFor } from './agent-scope.js';
+import { authorize } from './authorize.js';
 import { recentWrites } from './history.js';
 
 export interface PlanActionsResult {
@@ -21,6 +25,20 @@ export interface PlanActionsResult {
   plan: Plan;
   actions: PlanActionRow[];
   requiresApproval: number;
+  /** What people rejected in the plan this one supersedes, and why; `key` is the new plan's key when re-proposed. */
+  earlierRejections: EarlierRejection[];
+}
+
+export interface EarlierRejection {
+  planId: string;
+  previousKey: string;
+  key: string | null;
+  type: string;
+  level: string;
+  entityId: string;
+  entityName: string;
+  by: string | null;
+  reason: string | null;
 }
 
 /**
@@ -30,9 +48,10 @@ export interface PlanActionsResult {
  */
 export async function planActions(
   ctx: AppContext,
-  input: { adAccount?: string; actor: string },
+  input: AgentSelector & { actor: Actor },
 ): Promise<PlanActionsResult> {
-  const { db, agent } = await resolveAgent(ctx, input.adAccount);
+  const { db, agent } = await resolveFor(ctx, input.actor, input);
+  authorize(input.actor, 'plan', agent);
   const config = agentConfigOf(agent);
   const now = ctx.clock.now();
   const run = await latestRun(db, agent.id, 'succeeded');
@@ -51,6 +70,7 @@ export async function planActions(
       message: `The latest analysis (${run.id}) is ${Math.floor(ageHours)} hours old, older than the ${config.planTtlHours} h a plan may rely on: run \`metabuyer run-now\` first.`,
     });
   }
+  await refuseIfWrittenSince(db, agent.id, agent.adAccountId, run);
   const snapshot = await loadSnapshot(db, run);
   const history = await recentWrites(db, agent.id, now);
   // The engine is re-run on the run's stored snapshot with today's write history, so that writes made
@@ -66,7 +86,7 @@ export async function planActions(
       agentId: agent.id,
       runId: run.id,
       createdAt: now,
-      createdBy: input.actor,
+      createdBy: actorLabel(input.actor),
       expiresAt: new Date(plan.expiresAt),
       guardrails: plan.guardrailEvents.map(toGuardrailEventJson),
     },
@@ -86,6 +106,7 @@ export async function planActions(
       evidence: snakeKeys(a.evidence) as Record<string, unknown>,
     })),
   );
+  const earlierRejections = superseded ? await rejectionsOf(db, superseded, actions) : [];
   ctx.logger.info('plan created', {
     planId,
     runId: run.id,
@@ -102,5 +123,57 @@ export async function planActions(
     plan,
     actions,
     requiresApproval: actions.filter((a) => a.requiresApproval).length,
+    earlierRejections,
   };
+}
+
+/**
+ * A run's snapshot shows the account as it was when the run read it. Once MetaBuyer has written since
+ * (paused an ad set, moved a budget), a plan built from that snapshot would propose work already done
+ * or made pointless — pausing an ad under an ad set just paused. So planning again needs a fresh run.
+ */
+async function refuseIfWrittenSince(
+  db: Parameters<typeof writesAfter>[0],
+  agentId: string,
+  adAccountId: string,
+  run: { id: string; startedAt: Date },
+): Promise<void> {
+  const writes = await writesAfter(db, agentId, run.startedAt);
+  const last = writes.at(-1);
+  if (!last) return;
+  const what = `${last.kind === 'rollback' ? 'rolled back ' : ''}${last.type === 'set_status' ? `set ${last.level} ${last.entityId} to ${String(last.toValue)}` : `changed the daily budget of ${last.level} ${last.entityId}`} at ${last.at.toISOString()}`;
+  throw new AppError({
+    code: 'run_outdated',
+    verdict: 'invalid',
+    message: `MetaBuyer has written to ${adAccountId} since run ${run.id} (${writes.length === 1 ? 'it' : `${writes.length} writes, the last`} ${what}): a plan from that run would not see it. Run \`metabuyer run-now\` first, then \`metabuyer plan-actions\`.`,
+    details: { runId: run.id, writesSinceRun: writes.length, lastWriteAt: last.at.toISOString() },
+  });
+}
+
+/** The rejected actions of a superseded plan, with who rejected them and why, matched to the new plan. */
+async function rejectionsOf(
+  db: Parameters<typeof actionsOf>[0],
+  planId: string,
+  next: PlanActionRow[],
+): Promise<EarlierRejection[]> {
+  const rejected = (await actionsOf(db, planId)).filter((a) => a.status === 'rejected');
+  const decisions = await latestDecisions(
+    db,
+    rejected.map((a) => a.id),
+  );
+  return rejected.map((a) => {
+    const again = next.find((n) => n.entityId === a.entityId && n.type === a.type);
+    const d = decisions.get(a.id);
+    return {
+      planId,
+      previousKey: a.key,
+      key: again?.key ?? null,
+      type: a.type,
+      level: a.level,
+      entityId: a.entityId,
+      entityName: a.entityName,
+      by: d?.actor ?? null,
+      reason: d?.reason ?? a.reason ?? null,
+    };
+  });
 }

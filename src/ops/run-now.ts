@@ -2,6 +2,7 @@ import type { AppContext } from '../app/context.js';
 import { updateAgent } from '../db/repos/agents.js';
 import { insertRecommendations } from '../db/repos/recommendations.js';
 import { completeRun, failRun, startRun } from '../db/repos/runs.js';
+import type { Actor } from '../domain/actor.js';
 import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
@@ -12,7 +13,8 @@ import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { readAccountSnapshot } from '../meta/snapshot-reader.js';
 import { agentConfigOf } from './agent-config.js';
-import { refuseIfHalted, resolveAgent } from './agent-scope.js';
+import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
+import { authorize } from './authorize.js';
 import { withMeta } from './credentials.js';
 import { recentWrites } from './history.js';
 
@@ -36,13 +38,14 @@ export interface RunNowResult {
  */
 export async function runNow(
   ctx: AppContext,
-  input: {
-    adAccount?: string;
+  input: AgentSelector & {
+    actor: Actor;
     trigger: 'cli' | 'slack' | 'schedule' | 'demo';
     onProgress?: (step: string) => void;
   },
 ): Promise<RunNowResult> {
-  const { db, agent, connection } = await resolveAgent(ctx, input.adAccount);
+  const { db, agent, connection } = await resolveFor(ctx, input.actor, input);
+  authorize(input.actor, 'run', agent);
   refuseIfHalted(agent, 'polling');
   const config = agentConfigOf(agent);
   const started = ctx.clock.now();

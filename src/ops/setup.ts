@@ -1,15 +1,19 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
-import { updateAgent } from '../db/repos/agents.js';
+import { agentByChannel, updateAgent } from '../db/repos/agents.js';
+import { ensureWorkspace, liveWorkspaceByTeam, workspaceById } from '../db/repos/slack-workspaces.js';
+import { type Actor, actorLabel, SLACK_TEAM_ID } from '../domain/actor.js';
 import { formatMoney, toMinorUnits } from '../domain/money.js';
 import { AppError } from '../lib/errors.js';
+import { newId } from '../lib/ids.js';
 import {
   agentConfigOf,
   configForStorage,
   type StoredAgentConfig,
   storedAgentConfigSchema,
 } from './agent-config.js';
-import { resolveAgent } from './agent-scope.js';
+import { type AgentSelector, resolveFor } from './agent-scope.js';
+import { authorize, rosterOf } from './authorize.js';
 
 /** What `setup` may change. Money arrives as a decimal in the account currency's major units ("120"). */
 export interface SetupChanges {
@@ -19,11 +23,14 @@ export interface SetupChanges {
   attributionWindow?: StoredAgentConfig['attributionWindow'];
   sourceOfTruth?: StoredAgentConfig['sourceOfTruth'];
   slackChannelId?: string;
+  /** The Slack workspace (team id T…) the agent belongs to; from Slack it is always the actor's own. */
+  slackWorkspaceId?: string;
   executionEnabled?: boolean;
   intervalSeconds?: number;
   rollbackWindowHours?: number;
   planTtlHours?: number;
   approvers?: string[];
+  operators?: string[];
   maxBudgetChangePct?: number;
   maxActionsPerPlan?: number;
   approvalWaiverMaxDecreasePct?: number | null;
@@ -40,14 +47,50 @@ export interface SetupResult {
   config: Record<string, unknown>;
 }
 
-/** Shows, and with `apply` stores, a change to an agent's configuration. */
+/**
+ * Shows, and with `apply` stores, a change to an agent's configuration. Storing needs an operator —
+ * except on an agent nobody operates yet, where the Slack user who sets it up becomes its first operator
+ * (its approvers stay as they are: none named means the operators approve). From Slack the agent is
+ * always bound to the actor's own workspace; only this machine's CLI may bind it to one by team id.
+ */
 export async function setup(
   ctx: AppContext,
-  input: { adAccount?: string; apply: boolean; changes: SetupChanges },
+  input: AgentSelector & { actor: Actor; apply: boolean; changes: SetupChanges },
 ): Promise<SetupResult> {
-  const { db, agent } = await resolveAgent(ctx, input.adAccount);
+  const { db, agent } = await resolveFor(ctx, input.actor, input);
   const current = agentConfigOf(agent);
-  const c = input.changes;
+  const c = { ...input.changes };
+  const actor = input.actor;
+  const claiming = actor.source === 'slack' && current.operators.length === 0;
+  if (input.apply && !claiming) authorize(actor, 'setup', agent, rosterOf(agent));
+  if (actor.source === 'slack') {
+    if (c.slackWorkspaceId !== undefined && c.slackWorkspaceId !== actor.workspaceId) {
+      throw new AppError({
+        code: 'permission_denied',
+        verdict: 'permission',
+        message: `An agent set up from Slack belongs to the workspace it is set up from; it cannot be moved to ${c.slackWorkspaceId.slice(0, 24)}. Nothing was changed.`,
+      });
+    }
+    c.slackWorkspaceId = actor.workspaceId ?? undefined;
+    if (claiming) c.operators = [...new Set([actor.id, ...(c.operators ?? [])])];
+  }
+  if (c.slackChannelId !== undefined && !SLACK_CHANNEL_ID.test(c.slackChannelId)) {
+    throw new AppError({
+      code: 'setup_invalid',
+      verdict: 'invalid',
+      message: 'slackTarget must be a Slack channel such as channel:C12345678. Nothing was changed.',
+    });
+  }
+  if (c.slackWorkspaceId !== undefined && !SLACK_TEAM_ID.test(c.slackWorkspaceId)) {
+    throw new AppError({
+      code: 'setup_invalid',
+      verdict: 'invalid',
+      message: 'slackWorkspace must be a Slack team id such as T012AB3CD. Nothing was changed.',
+    });
+  }
+  const boundWorkspace = agent.slackWorkspaceId ? await workspaceById(db, agent.slackWorkspaceId) : undefined;
+  const teamBefore = boundWorkspace?.teamId ?? null;
+  const teamAfter = c.slackWorkspaceId ?? teamBefore;
   const draft: Record<string, unknown> = {
     ...current,
     guardrails: { ...current.guardrails },
@@ -69,6 +112,7 @@ export async function setup(
   set('rollbackWindowHours', c.rollbackWindowHours);
   set('planTtlHours', c.planTtlHours);
   set('approvers', c.approvers);
+  set('operators', c.operators);
   set('confidenceLevel', c.confidenceLevel);
   setGuard('maxBudgetChangePct', c.maxBudgetChangePct);
   setGuard('maxActionsPerPlan', c.maxActionsPerPlan);
@@ -87,12 +131,25 @@ export async function setup(
   }
   const next = parsed.data as StoredAgentConfig;
   const changes = diff(current, next, agent.currency);
+  if (teamAfter !== teamBefore) changes.push({ field: 'slackWorkspace', from: teamBefore, to: teamAfter });
+  const channelAfter = next.slackTarget ? next.slackTarget.replace(/^channel:/, '') : null;
+  if (teamAfter && channelAfter) await refuseTakenChannel(db, agent.id, teamAfter, channelAfter);
   if (input.apply && changes.length > 0) {
     const now = ctx.clock.now();
+    const workspace =
+      teamAfter && teamAfter !== teamBefore
+        ? await ensureWorkspace(db, {
+            id: newId('ws', now.getTime()),
+            teamId: teamAfter,
+            installedBy: actorLabel(actor),
+            at: now,
+          })
+        : undefined;
     await updateAgent(
       db,
       agent.id,
       {
+        ...(workspace ? { slackWorkspaceId: workspace.id } : {}),
         config: configForStorage(next),
         executionEnabled: next.executionEnabled,
         intervalSeconds: next.intervalSeconds,
@@ -101,15 +158,38 @@ export async function setup(
       },
       now,
     );
-    ctx.logger.info('agent configured', { agentId: agent.id, fields: changes.map((ch) => ch.field) });
+    ctx.logger.info('agent configured', {
+      agentId: agent.id,
+      actor: actorLabel(actor),
+      fields: changes.map((ch) => ch.field),
+    });
   }
   return {
     adAccountId: agent.adAccountId,
     currency: agent.currency,
     applied: input.apply,
     changes,
-    config: describeConfig(next, agent.currency),
+    config: { ...describeConfig(next, agent.currency), slackWorkspace: teamAfter },
   };
+}
+
+/** One channel reports one agent: a Slack request in it must mean exactly one agent. */
+async function refuseTakenChannel(
+  db: Parameters<typeof agentByChannel>[0],
+  agentId: string,
+  teamId: string,
+  channelId: string,
+): Promise<void> {
+  const ws = await liveWorkspaceByTeam(db, teamId);
+  if (!ws) return;
+  const other = await agentByChannel(db, ws.id, channelId);
+  if (other && other.id !== agentId) {
+    throw new AppError({
+      code: 'channel_taken',
+      verdict: 'invalid',
+      message: `Channel ${channelId} already receives the reports of ${other.adAccountId}: choose another channel. Nothing was changed.`,
+    });
+  }
 }
 
 function diff(a: StoredAgentConfig, b: StoredAgentConfig, currency: string): SetupResult['changes'] {
@@ -137,6 +217,7 @@ export function describeConfig(c: StoredAgentConfig, currency: string): Record<s
     intervalSeconds: c.intervalSeconds,
     rollbackWindowHours: c.rollbackWindowHours,
     planTtlHours: c.planTtlHours,
+    operators: c.operators,
     approvers: c.approvers,
     confidenceLevel: c.confidenceLevel,
     maxBudgetChangePct: c.guardrails.maxBudgetChangePct,
@@ -147,7 +228,10 @@ export function describeConfig(c: StoredAgentConfig, currency: string): Record<s
   };
 }
 
+/** Slack channel ids: public (C…) or private (G…), bounded like every id that enters. */
+const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{6,20}$/;
+
 export const slackTargetSchema = z
   .string()
-  .regex(/^channel:[CG][A-Z0-9]{6,}$/, 'must look like channel:C12345678')
+  .regex(/^channel:[CG][A-Z0-9]{6,20}$/, 'must look like channel:C12345678')
   .transform((s) => s.slice('channel:'.length));

@@ -1,7 +1,9 @@
 import type { AppContext } from '../app/context.js';
 import { actionsOf, activePlan } from '../db/repos/plans.js';
 import { latestRun } from '../db/repos/runs.js';
-import { resolveAgent } from './agent-scope.js';
+import type { Actor } from '../domain/actor.js';
+import { type AgentSelector, resolveFor } from './agent-scope.js';
+import { authorize } from './authorize.js';
 
 export interface StatusResult {
   adAccountId: string;
@@ -20,8 +22,12 @@ export interface StatusResult {
   plan: { id: string; expiresAt: string; expired: boolean; counts: Record<string, number> } | null;
 }
 
-export async function status(ctx: AppContext, input: { adAccount?: string }): Promise<StatusResult> {
-  const { db, agent, connection } = await resolveAgent(ctx, input.adAccount);
+export async function status(
+  ctx: AppContext,
+  input: AgentSelector & { actor: Actor },
+): Promise<StatusResult> {
+  const { db, agent, connection } = await resolveFor(ctx, input.actor, input);
+  authorize(input.actor, 'view', agent);
   const now = ctx.clock.now();
   const run = await latestRun(db, agent.id);
   const plan = await activePlan(db, agent.id);

@@ -1,9 +1,12 @@
 import type { AppContext } from '../app/context.js';
-import { markScanned, queueThreadsOf } from '../db/repos/slack-messages.js';
+import { markScanned, queueThreadsOfAgent } from '../db/repos/slack-messages.js';
+import { workspaceById } from '../db/repos/slack-workspaces.js';
+import { type Actor, slackActor } from '../domain/actor.js';
 import { parseThreadReply } from '../domain/thread-commands.js';
 import { AppError, toAppError } from '../lib/errors.js';
-import { resolveAgent } from './agent-scope.js';
-import { decide, requireOpenPlan } from './decide.js';
+import { type AgentSelector, resolveFor } from './agent-scope.js';
+import { authorize } from './authorize.js';
+import { decideOn, requireOpenPlan } from './decide.js';
 
 export interface SyncApprovalsResult {
   planId: string;
@@ -12,20 +15,28 @@ export interface SyncApprovalsResult {
   approvedKeys: string[];
   rejectedKeys: string[];
   clearedKeys: string[];
-  /** Replies or commands that changed nothing, and why (not an approver, unknown key…). */
+  /** Replies or commands that changed nothing, and why (not an approver, unknown key, old plan…). */
   ignored: Array<{ ts: string; user: string; reason: string }>;
 }
 
+/** Approval threads older than this are no longer read. */
+const THREAD_LOOKBACK_MS = 7 * 86_400_000;
+
 /**
- * Reads APPROVE / REJECT / CLEAR replies from the active plan's approval threads, oldest first, and
- * records them with their author. Each Slack message is applied once (its ts is the decision's source
- * reference), so syncing again is harmless. Nothing here writes to Meta.
+ * Reads APPROVE / REJECT / CLEAR replies from the agent's approval threads, oldest first, and records
+ * them with their author. A thread answers the plan it was posted for (slack_messages.plan_id): a reply
+ * in an older plan's thread is refused with a pointer to the active plan, never applied to whatever the
+ * active plan calls A1. Each author is checked twice: the id must have Slack's shape (anything else is
+ * ignored, saying so), and the policy must let them decide. Each Slack message is applied once (its ts
+ * is the decision's source reference), so syncing again is harmless. Nothing here writes to Meta.
  */
 export async function syncApprovals(
   ctx: AppContext,
-  input: { adAccount?: string },
+  input: AgentSelector & { actor: Actor },
 ): Promise<SyncApprovalsResult> {
-  const { db, agent } = await resolveAgent(ctx, input.adAccount);
+  const scope = await resolveFor(ctx, input.actor, input);
+  const { db, agent } = scope;
+  authorize(input.actor, 'sync_approvals', agent);
   const reader = ctx.slackThreads();
   if (!reader) {
     throw new AppError({
@@ -35,8 +46,17 @@ export async function syncApprovals(
         'Slack is not configured: set SLACK_BOT_TOKEN (and SLACK_SIGNING_SECRET) to read approval threads, or decide with `metabuyer approve|reject KEY…`.',
     });
   }
-  const plan = await requireOpenPlan(db, agent.id, ctx.clock.now());
-  const threads = await queueThreadsOf(db, plan.id);
+  const now = ctx.clock.now();
+  const plan = await requireOpenPlan(db, agent.id, now);
+  const workspace = agent.slackWorkspaceId ? await workspaceById(db, agent.slackWorkspaceId) : undefined;
+  if (!workspace) {
+    throw new AppError({
+      code: 'slack_workspace_unknown',
+      verdict: 'invalid',
+      message: `${agent.adAccountId} is not bound to a Slack workspace, so replies cannot be tied to people: run \`metabuyer setup --slack-workspace T… --slack-target channel:C… --apply\`.`,
+    });
+  }
+  const threads = await queueThreadsOfAgent(db, agent.id, new Date(now.getTime() - THREAD_LOOKBACK_MS));
   const result: SyncApprovalsResult = {
     planId: plan.id,
     scannedThreads: 0,
@@ -48,6 +68,7 @@ export async function syncApprovals(
   };
   const keysFor = { approve: result.approvedKeys, reject: result.rejectedKeys, clear: result.clearedKeys };
   for (const thread of threads) {
+    if (!thread.planId) continue;
     const replies = await reader.replies(
       thread.channelId,
       thread.threadTs,
@@ -55,17 +76,27 @@ export async function syncApprovals(
     );
     result.scannedThreads++;
     for (const reply of replies) {
+      const ignore = (reason: string) =>
+        result.ignored.push({ ts: reply.ts, user: shown(reply.user), reason });
       const parsed = parseThreadReply(reply.text);
-      for (const problem of parsed.problems)
-        result.ignored.push({ ts: reply.ts, user: reply.user, reason: problem });
+      if (parsed.commands.length === 0 && parsed.problems.length === 0) continue;
+      let author: Actor;
+      try {
+        author = slackActor(reply.user, workspace.teamId);
+      } catch {
+        ignore('the author is not a Slack user id (U… or W…); reply ignored');
+        continue;
+      }
+      for (const problem of parsed.problems) ignore(problem);
       for (const command of parsed.commands) {
         try {
-          const outcome = await decide(ctx, {
-            adAccount: agent.adAccountId,
+          const outcome = await decideOn(ctx, scope, {
             decision: command.decision,
             keys: command.keys,
-            actor: reply.user,
+            actor: author,
             source: 'slack_thread',
+            planId: thread.planId,
+            reason: command.reason,
             sourceRef: `${thread.channelId}:${reply.ts}`,
           });
           const recorded = outcome.results.filter((r) => r.recorded).map((r) => r.key);
@@ -78,7 +109,7 @@ export async function syncApprovals(
             keysFor[command.decision].push(key);
           }
         } catch (e) {
-          result.ignored.push({ ts: reply.ts, user: reply.user, reason: toAppError(e).message });
+          ignore(toAppError(e).message);
         }
       }
     }
@@ -91,4 +122,10 @@ export async function syncApprovals(
     processedCommands: result.processedCommands,
   });
   return result;
+}
+
+/** A reply's author as shown back: bounded and printable, whatever Slack (or a forger) sent. */
+function shown(user: string): string {
+  const clean = String(user).replace(/\p{Cc}/gu, '?');
+  return clean.length > 24 ? `${clean.slice(0, 24)}…` : clean;
 }

@@ -78,8 +78,8 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       const ws = await ensureWorkspace(db, {
         id: newId('ws', ctx.clock.now().getTime()),
         teamId: auth.team_id,
-        teamName: auth.team ?? null,
-        botUserId: auth.user_id ?? null,
+        installedBy: 'env:SLACK_BOT_TOKEN',
+        at: ctx.clock.now(),
       });
       await adoptUnboundAgents(db, ws.id);
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionLog } from '../../ops/action-log.js';
+import { type ActionLogResult, actionLog } from '../../ops/action-log.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
 import { table } from '../format.js';
@@ -26,12 +26,17 @@ export const actionLogCommand = defineCommand({
     );
   },
   run: async (env, input) =>
-    actionLog(await env.context(), { adAccount: input['ad-account'], limit: input.limit }),
+    actionLog(await env.context(), {
+      adAccount: input['ad-account'],
+      actor: env.actor,
+      limit: input.limit,
+    }),
   text(r) {
     // Intents are the write-ahead half of each write; the JSON keeps them, people read outcomes.
     const outcomes = r.entries.filter((e) => e.event !== 'intent');
-    if (outcomes.length === 0) return `No writes logged yet for ${r.adAccountId}.`;
-    return table(
+    const decisions = decisionLines(r.decisions);
+    if (outcomes.length === 0) return [`No writes logged yet for ${r.adAccountId}.`, ...decisions].join('\n');
+    const writes = table(
       ['when', 'what', 'key', 'entity', 'before → after', 'outcome', 'approved by', 'confirmed by'],
       outcomes.map((e) => [
         e.at.replace('T', ' ').slice(0, 19),
@@ -44,5 +49,18 @@ export const actionLogCommand = defineCommand({
         e.confirmedBy ?? '—',
       ]),
     );
+    return [writes, ...decisions].join('\n');
   },
 });
+
+/** Decisions beside the writes, so a rejection and its reason stay on record. */
+function decisionLines(decisions: ActionLogResult['decisions']): string[] {
+  if (decisions.length === 0) return [];
+  return [
+    'Decisions:',
+    ...decisions.map(
+      (d) =>
+        `  ${d.at.replace('T', ' ').slice(0, 19)} ${d.decision} ${d.key} (${d.entityName}, plan ${d.planId}) by ${d.actor}${d.reason ? `: ${d.reason}` : ''}`,
+    ),
+  ];
+}

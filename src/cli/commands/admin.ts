@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { actorLabel } from '../../domain/actor.js';
 import { type HaltResult, pauseAgent, resumeAgent } from '../../ops/halt.js';
 import { initDatabase } from '../../ops/init.js';
 import { validateFlags } from '../args.js';
@@ -62,7 +61,7 @@ export const pauseAgentCommand = defineCommand({
     pauseAgent(await env.context(), {
       adAccount: input['ad-account'],
       reason: input.reason,
-      actor: actorLabel(env.actor),
+      actor: env.actor,
     }),
   text: haltText,
 });
@@ -76,6 +75,6 @@ export const resumeAgentCommand = defineCommand({
     return validateFlags(noFlags, values, this.usage);
   },
   run: async (env, input) =>
-    resumeAgent(await env.context(), { adAccount: input['ad-account'], actor: actorLabel(env.actor) }),
+    resumeAgent(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text: haltText,
 });

@@ -52,6 +52,7 @@ export const connectCommand = defineCommand({
       accessToken: f['access-token'],
       adAccount: f['ad-account'],
       environment: f.env,
+      actor: env.actor,
       ...(f['business-id'] ? { businessId: f['business-id'] } : {}),
       ...(f['page-id'] ? { pageId: f['page-id'] } : {}),
       ...(f['instagram-actor-id'] ? { instagramActorId: f['instagram-actor-id'] } : {}),

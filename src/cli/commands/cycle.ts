@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { actorLabel } from '../../domain/actor.js';
 import { toPlanActionJson } from '../../domain/contract.js';
 import { planActions } from '../../ops/plan-actions.js';
 import { runNow, runNowJson } from '../../ops/run-now.js';
@@ -21,6 +20,7 @@ export const runNowCommand = defineCommand({
   run: async (env, input) =>
     runNow(await env.context(), {
       adAccount: input['ad-account'],
+      actor: env.actor,
       trigger: 'cli',
       ...(env.json ? {} : { onProgress: (step: string) => env.io.err(`… ${step}`) }),
     }),
@@ -53,7 +53,7 @@ export const planActionsCommand = defineCommand({
     return validateFlags(scope, values, this.usage);
   },
   run: async (env, input) =>
-    planActions(await env.context(), { adAccount: input['ad-account'], actor: actorLabel(env.actor) }),
+    planActions(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text(r) {
     const lines = [`Planned actions: ${r.actions.length}`, `Requires approval: ${r.requiresApproval}`];
     if (r.actions.length > 0) {
@@ -69,6 +69,11 @@ export const planActionsCommand = defineCommand({
             `${a.rule}: ${a.evidence.sentence}`,
           ]),
         ),
+      );
+    }
+    for (const e of r.earlierRejections) {
+      lines.push(
+        `  rejected in plan ${e.planId}: ${e.previousKey} ${e.type} ${e.level} ${e.entityName} by ${e.by ?? 'unknown'}${e.reason ? ` — "${e.reason}"` : ''}${e.key ? ` (proposed again as ${e.key})` : ''}`,
       );
     }
     for (const b of r.plan.blocked) {
@@ -90,6 +95,17 @@ export const planActionsCommand = defineCommand({
       run_id: r.runId,
       expires_at: r.expiresAt,
       superseded_plan_id: r.supersededPlanId,
+      earlier_rejections: r.earlierRejections.map((e) => ({
+        plan_id: e.planId,
+        previous_key: e.previousKey,
+        key: e.key,
+        type: e.type,
+        level: e.level,
+        entity_id: e.entityId,
+        entity_name: e.entityName,
+        by: e.by,
+        reason: e.reason,
+      })),
       actions: r.plan.actions.map((a) => ({
         ...toPlanActionJson(a),
         entity_name: a.entityName,

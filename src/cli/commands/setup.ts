@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SLACK_TEAM_ID, SLACK_USER_ID } from '../../domain/actor.js';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -21,6 +22,13 @@ const list = (item: z.ZodString) =>
         .filter(Boolean),
     )
     .pipe(z.array(item));
+
+/** Slack user ids, validated here at the door: Slack's shape, bounded length and count. */
+const slackUsers = z
+  .string()
+  .max(2_000, 'is too long (at most 100 Slack user ids)')
+  .pipe(list(z.string().regex(SLACK_USER_ID, 'must be Slack user ids such as U012AB3CD')))
+  .pipe(z.array(z.string()).max(100, 'may name at most 100 people'));
 
 const flagsSchema = z.object({
   'ad-account': z.string().optional(),
@@ -46,9 +54,12 @@ const flagsSchema = z.object({
   'interval-seconds': int(300, 604_800).optional(),
   'rollback-window-hours': int(1, 720).optional(),
   'plan-ttl-hours': int(1, 168).optional(),
-  approvers: list(
-    z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be Slack user ids such as U012AB3CD'),
-  ).optional(),
+  approvers: slackUsers.optional(),
+  operators: slackUsers.optional(),
+  'slack-workspace': z
+    .string()
+    .regex(SLACK_TEAM_ID, 'must be a Slack workspace (team) id such as T012AB3CD')
+    .optional(),
   'max-budget-change-pct': int(1, 100).optional(),
   'max-actions': int(1, 200).optional(),
   'approval-waiver-pct': int(0, 100).optional(),
@@ -60,7 +71,7 @@ export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--approvers U1,U2] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {
@@ -93,7 +104,21 @@ export const setupCommand = defineCommand({
       placeholder: 'N',
       description: 'how long a plan stays executable (24)',
     },
-    approvers: { type: 'string', placeholder: 'U1,U2', description: 'Slack users who may approve' },
+    operators: {
+      type: 'string',
+      placeholder: 'U1,U2',
+      description: 'Slack users who change setup, confirm writes and resume (the local CLI always may)',
+    },
+    approvers: {
+      type: 'string',
+      placeholder: 'U1,U2',
+      description: 'Slack users who may approve (none: the operators approve)',
+    },
+    'slack-workspace': {
+      type: 'string',
+      placeholder: 'T…',
+      description: 'the Slack workspace the agent belongs to (its users alone can reach it)',
+    },
     'max-budget-change-pct': {
       type: 'string',
       placeholder: 'N',
@@ -118,6 +143,7 @@ export const setupCommand = defineCommand({
   run: async (env, f) =>
     setup(await env.context(), {
       adAccount: f['ad-account'],
+      actor: env.actor,
       apply: f.apply === true,
       changes: {
         targetCpa: f['target-cpa'],
@@ -126,11 +152,13 @@ export const setupCommand = defineCommand({
         attributionWindow: f['attribution-window'],
         sourceOfTruth: f['source-of-truth'],
         slackChannelId: f['slack-target'],
+        slackWorkspaceId: f['slack-workspace'],
         executionEnabled: f['execution-enabled'],
         intervalSeconds: f['interval-seconds'],
         rollbackWindowHours: f['rollback-window-hours'],
         planTtlHours: f['plan-ttl-hours'],
         approvers: f.approvers,
+        operators: f.operators,
         maxBudgetChangePct: f['max-budget-change-pct'],
         maxActionsPerPlan: f['max-actions'],
         approvalWaiverMaxDecreasePct:

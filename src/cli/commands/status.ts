@@ -12,7 +12,8 @@ export const statusCommand = defineCommand({
   parse(values) {
     return validateFlags(z.object({ 'ad-account': z.string().optional() }), values, this.usage);
   },
-  run: async (env, input) => status(await env.context(), { adAccount: input['ad-account'] }),
+  run: async (env, input) =>
+    status(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text(r) {
     const lines = [
       kv({

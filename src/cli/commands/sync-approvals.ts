@@ -11,7 +11,8 @@ export const syncApprovalsCommand = defineCommand({
   parse(values) {
     return validateFlags(z.object({ 'ad-account': z.string().optional() }), values, this.usage);
   },
-  run: async (env, input) => syncApprovals(await env.context(), { adAccount: input['ad-account'] }),
+  run: async (env, input) =>
+    syncApprovals(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text(r) {
     const lines = [
       `scannedThreads=${r.scannedThreads} processedCommands=${r.processedCommands} approvedKeys=${r.approvedKeys.length} rejectedKeys=${r.rejectedKeys.length}`,

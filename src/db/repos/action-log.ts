@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { actionLog } from '../schema/index.js';
 
@@ -68,6 +68,21 @@ export async function rollbacksOf(db: Db, logIds: string[]): Promise<ActionLogRo
     .select()
     .from(actionLog)
     .where(and(eq(actionLog.kind, 'rollback'), inArray(actionLog.rollbackOf, logIds)))
+    .orderBy(actionLog.seq);
+}
+
+/** Applied writes (and rollbacks) made strictly after a moment: what a run read before it cannot show. */
+export async function writesAfter(db: Db, agentId: string, after: Date): Promise<ActionLogRow[]> {
+  return db
+    .select()
+    .from(actionLog)
+    .where(
+      and(
+        eq(actionLog.agentId, agentId),
+        inArray(actionLog.event, ['applied', 'reconciled']),
+        gt(actionLog.at, after),
+      ),
+    )
     .orderBy(actionLog.seq);
 }
 

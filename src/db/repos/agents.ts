@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents } from '../schema/index.js';
 
@@ -24,6 +24,26 @@ export type AgentPatch = Partial<
 
 export async function allAgents(db: Db): Promise<AgentRow[]> {
   return db.select().from(agents).orderBy(agents.createdAt);
+}
+
+/** The agents bound to one Slack workspace (its row id): all a Slack user there may ever reach. */
+export async function agentsOfWorkspace(db: Db, workspaceId: string): Promise<AgentRow[]> {
+  return db.select().from(agents).where(eq(agents.slackWorkspaceId, workspaceId)).orderBy(agents.createdAt);
+}
+
+/** The agent reporting to a channel of a workspace. */
+export async function agentByChannel(
+  db: Db,
+  workspaceId: string,
+  channelId: string,
+): Promise<AgentRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(agents)
+    .where(and(eq(agents.slackWorkspaceId, workspaceId), eq(agents.slackChannelId, channelId)))
+    .orderBy(agents.createdAt)
+    .limit(1);
+  return row;
 }
 
 export async function agentByAccount(db: Db, adAccountId: string): Promise<AgentRow | undefined> {

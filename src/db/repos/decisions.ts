@@ -6,7 +6,7 @@ import {
   statusAfterDecision,
 } from '../../domain/action-state.js';
 import type { Db } from '../client.js';
-import { approvalDecisions, planActions } from '../schema/index.js';
+import { approvalDecisions, planActions, plans } from '../schema/index.js';
 import type { PlanActionRow } from './plans.js';
 
 export type DecisionRow = typeof approvalDecisions.$inferSelect;
@@ -30,6 +30,8 @@ export async function recordDecision(
     actor: string;
     source: DecisionSource;
     sourceRef: string | null;
+    /** The decider's reason; a rejection's reason is also kept on the action, where plans show it. */
+    reason?: string | null;
     at: Date;
   },
 ): Promise<DecisionOutcome> {
@@ -52,6 +54,7 @@ export async function recordDecision(
         actor: input.actor,
         source: input.source,
         sourceRef: input.sourceRef,
+        reason: input.reason ?? null,
         decidedAt: input.at,
       })
       .onConflictDoNothing()
@@ -61,10 +64,27 @@ export async function recordDecision(
     const next = statusAfterDecision(input.decision);
     await tx
       .update(planActions)
-      .set({ status: next, updatedAt: input.at })
+      .set({
+        status: next,
+        reason: input.decision === 'reject' ? (input.reason ?? null) : null,
+        updatedAt: input.at,
+      })
       .where(eq(planActions.id, input.action.id));
     return { key: input.action.key, recorded: true, status: next };
   });
+}
+
+/** The latest decision on each action, if any. */
+export async function latestDecisions(db: Db, actionIds: string[]): Promise<Map<string, DecisionRow>> {
+  const latest = new Map<string, DecisionRow>();
+  if (actionIds.length === 0) return latest;
+  const rows = await db
+    .select()
+    .from(approvalDecisions)
+    .where(inArray(approvalDecisions.planActionId, actionIds))
+    .orderBy(desc(approvalDecisions.decidedAt), desc(approvalDecisions.id));
+  for (const r of rows) if (!latest.has(r.planActionId)) latest.set(r.planActionId, r);
+  return latest;
 }
 
 /** The approvers of each action: actors of its latest decision when that decision is an approval. */
@@ -80,4 +100,27 @@ export async function approversOf(db: Db, actionIds: string[]): Promise<Map<stri
   for (const r of rows) if (!latest.has(r.planActionId)) latest.set(r.planActionId, r);
   for (const [actionId, r] of latest) if (r.decision === 'approve') out.set(actionId, [r.actor]);
   return out;
+}
+
+/** The newest decisions on an agent's plans, with their reasons: what `action-log` shows beside writes. */
+export async function newestDecisions(
+  db: Db,
+  agentId: string,
+  limit: number,
+): Promise<Array<DecisionRow & { key: string; entityId: string; entityName: string; type: string }>> {
+  const rows = await db
+    .select({ d: approvalDecisions, a: planActions })
+    .from(approvalDecisions)
+    .innerJoin(planActions, eq(planActions.id, approvalDecisions.planActionId))
+    .innerJoin(plans, eq(plans.id, approvalDecisions.planId))
+    .where(eq(plans.agentId, agentId))
+    .orderBy(desc(approvalDecisions.decidedAt), desc(approvalDecisions.id))
+    .limit(limit);
+  return rows.map(({ d, a }) => ({
+    ...d,
+    key: a.key,
+    entityId: a.entityId,
+    entityName: a.entityName,
+    type: a.type,
+  }));
 }

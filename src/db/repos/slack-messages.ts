@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, gte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { slackMessages } from '../schema/index.js';
 
@@ -18,6 +18,24 @@ export async function queueThreadsOf(db: Db, planId: string): Promise<SlackMessa
     .select()
     .from(slackMessages)
     .where(and(eq(slackMessages.planId, planId), eq(slackMessages.kind, 'queue')))
+    .orderBy(slackMessages.postedAt);
+}
+
+/**
+ * The approval-queue threads of an agent posted since a moment, oldest first: the active plan's, and
+ * recent older plans' so that a late reply there is answered with a pointer to the active plan.
+ */
+export async function queueThreadsOfAgent(db: Db, agentId: string, since: Date): Promise<SlackMessageRow[]> {
+  return db
+    .select()
+    .from(slackMessages)
+    .where(
+      and(
+        eq(slackMessages.agentId, agentId),
+        eq(slackMessages.kind, 'queue'),
+        gte(slackMessages.postedAt, since),
+      ),
+    )
     .orderBy(slackMessages.postedAt);
 }
 

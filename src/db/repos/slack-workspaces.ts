@@ -1,11 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { agents, slackWorkspaces } from '../schema/index.js';
-import type { AgentRow } from './agents.js';
 
 export type SlackWorkspaceRow = typeof slackWorkspaces.$inferSelect;
 
-export async function workspaceByTeam(db: Db, teamId: string): Promise<SlackWorkspaceRow | undefined> {
+/** The live installation for a Slack team (T…/E…), if MetaBuyer knows it. */
+export async function liveWorkspaceByTeam(db: Db, teamId: string): Promise<SlackWorkspaceRow | undefined> {
   const [row] = await db
     .select()
     .from(slackWorkspaces)
@@ -13,28 +13,33 @@ export async function workspaceByTeam(db: Db, teamId: string): Promise<SlackWork
   return row;
 }
 
-/** The live installation of a team, created on first sight (single-workspace mode learns it from auth.test). */
-export async function ensureWorkspace(
-  db: Db,
-  ws: { id: string; teamId: string; teamName?: string | null; botUserId?: string | null },
-): Promise<SlackWorkspaceRow> {
-  const known = await workspaceByTeam(db, ws.teamId);
-  if (known) return known;
-  await db
-    .insert(slackWorkspaces)
-    .values({ id: ws.id, teamId: ws.teamId, teamName: ws.teamName ?? null, botUserId: ws.botUserId ?? null })
-    .onConflictDoNothing();
-  return (await workspaceByTeam(db, ws.teamId))!;
-}
-
-/** Every agent of one workspace: a Slack actor never sees any other. */
-export async function agentsOfWorkspace(db: Db, workspaceId: string): Promise<AgentRow[]> {
-  return db.select().from(agents).where(eq(agents.slackWorkspaceId, workspaceId)).orderBy(agents.createdAt);
+export async function workspaceById(db: Db, id: string): Promise<SlackWorkspaceRow | undefined> {
+  const [row] = await db.select().from(slackWorkspaces).where(eq(slackWorkspaces.id, id));
+  return row;
 }
 
 /**
- * Single-workspace mode (SLACK_BOT_TOKEN): agents set up from the CLI before any workspace was known
- * belong to the one installed workspace.
+ * The workspace row for a team, created (without a bot token) when an agent is first bound to it; the
+ * Slack install flow fills in the token later. Concurrent callers converge on one row through the
+ * partial unique index `slack_workspaces_live_by_team`.
+ */
+export async function ensureWorkspace(
+  db: Db,
+  row: { id: string; teamId: string; installedBy: string; at: Date },
+): Promise<SlackWorkspaceRow> {
+  const existing = await liveWorkspaceByTeam(db, row.teamId);
+  if (existing) return existing;
+  await db
+    .insert(slackWorkspaces)
+    .values({ id: row.id, teamId: row.teamId, installedBy: row.installedBy, installedAt: row.at })
+    .onConflictDoNothing();
+  return (await liveWorkspaceByTeam(db, row.teamId))!;
+}
+
+/**
+ * Single-workspace mode (SLACK_BOT_TOKEN names one workspace, chosen by whoever runs MetaBuyer): agents
+ * set up from the CLI before the workspace was known belong to it. With OAuth installs (several
+ * workspaces) nothing is adopted: an operator binds each agent with `setup --slack-workspace`.
  */
 export async function adoptUnboundAgents(db: Db, workspaceId: string): Promise<number> {
   const rows = await db

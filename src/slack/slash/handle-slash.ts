@@ -3,7 +3,7 @@ import { main } from '../../cli/main.js';
 import { findCommand } from '../../cli/registry.js';
 import type { Actor } from '../../domain/actor.js';
 import { AppError, toAppError, UsageError } from '../../lib/errors.js';
-import { agentForSlack } from './agent-of-channel.js';
+import { resolveFor } from '../../ops/agent-scope.js';
 import { tokenize } from './tokenize.js';
 
 /**
@@ -74,9 +74,11 @@ async function plan(ctx: AppContext, req: SlashRequest): Promise<SlashPlan> {
       throw new UsageError(`\`${name}\` runs on the machine that hosts MetaBuyer, not from Slack`);
     throw new UsageError(`unknown command "${name}"`, '/metabuyer <command> [flags]; see `/metabuyer help`');
   }
-  const { db } = await ctx.database();
   const named = flagValue(rest, '--ad-account');
-  const agent = await agentForSlack(db, { teamId: req.teamId, channelId: req.channelId, adAccount: named });
+  const { agent } = await resolveFor(ctx, req.actor, {
+    adAccount: named,
+    slack: { workspaceId: req.teamId, channelId: req.channelId },
+  });
   const argv = [name, ...withoutFlag(rest, '--ad-account'), '--ad-account', agent.adAccountId];
   if (kind === 'modal') return { kind: 'modal', command: name as 'execute-actions', agentId: agent.id, argv };
   if (kind === 'slow') {

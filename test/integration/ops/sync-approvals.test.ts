@@ -1,23 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { recordSlackMessage } from '../../../src/db/repos/slack-messages.js';
 import { newId } from '../../../src/lib/ids.js';
-import type { SlackThreadReader, ThreadReply } from '../../../src/slack/thread-reader.js';
+import { FakeThreads } from '../../support/fake-threads.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
-
-/** A Slack thread that answers like conversations.replies: replies after `oldest`, oldest first. */
-class FakeThreads implements SlackThreadReader {
-  readonly threads = new Map<string, ThreadReply[]>();
-  reads = 0;
-  say(threadTs: string, user: string, text: string, ts: string): void {
-    this.threads.set(threadTs, [...(this.threads.get(threadTs) ?? []), { ts, user, text }]);
-  }
-  async replies(_channel: string, threadTs: string, oldest: string | undefined): Promise<ThreadReply[]> {
-    this.reads++;
-    return (this.threads.get(threadTs) ?? []).filter(
-      (r) => oldest === undefined || Number(r.ts) > Number(oldest),
-    );
-  }
-}
 
 describe('sync-approvals', () => {
   let h: OpsHarness;
@@ -28,8 +13,16 @@ describe('sync-approvals', () => {
     slack = new FakeThreads();
     h = await startOpsHarness({ slackThreads: slack });
     await h.onboard();
+    // The media buyers operate the agent; no approver is named, so the operators approve.
+    await expectOk(
+      h.cli('setup', '--slack-workspace', 'T0AGENCY1', '--operators', 'U0MEDIA01,U0MEDIA02', '--apply'),
+    );
     await expectOk(h.cli('run-now'));
     const plan = (await expectOk(h.cli('plan-actions', '--json'))).json().plan;
+    await postQueue(plan.id, THREAD);
+  });
+
+  async function postQueue(planId: string, ts: string): Promise<void> {
     const { db } = await h.ctx.database();
     const agentId = (await db.query.agents.findFirst())!.id;
     await recordSlackMessage(db, {
@@ -37,12 +30,12 @@ describe('sync-approvals', () => {
       agentId,
       kind: 'queue',
       channelId: 'C12345678',
-      messageTs: THREAD,
-      threadTs: THREAD,
-      planId: plan.id,
+      messageTs: ts,
+      threadTs: ts,
+      planId,
       postedAt: h.clock.now(),
     });
-  });
+  }
   afterEach(async () => h.close());
 
   it('records the decisions of the thread, as in the transcript', async () => {
@@ -80,7 +73,9 @@ describe('sync-approvals', () => {
     const r = (await expectOk(h.cli('sync-approvals', '--json'))).json();
     expect(r.processedCommands).toBe(0);
     expect(r.ignored[0]).toMatchObject({ user: 'U0INTERN9' });
-    expect(r.ignored[0].reason).toMatch(/is not an approver/);
+    expect(r.ignored[0].reason).toMatch(
+      /<@U0INTERN9> may not approve actions for act_1000000001: that needs an approver \(approvers: <@U0MEDIA01>\)/,
+    );
     expect((await expectOk(h.cli('status', '--json'))).json().plan.counts).toEqual({ proposed: 3 });
   });
 

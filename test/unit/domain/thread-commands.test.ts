@@ -90,3 +90,30 @@ describe('reading decisions from thread replies', () => {
     expect(parseThreadReply('APPROVE A12345').problems).toHaveLength(1);
   });
 });
+
+describe('reasons in thread replies', () => {
+  it('keeps the reason a rejection gives after its keys', () => {
+    expect(parseThreadReply('REJECT A2 too early to judge').commands).toEqual([
+      {
+        decision: 'reject',
+        keys: ['A2'],
+        line: 'REJECT A2 too early to judge',
+        reason: 'too early to judge',
+      },
+    ]);
+    expect(parseThreadReply('reject A1, A3: not this week').commands[0]).toMatchObject({
+      keys: ['A1', 'A3'],
+      reason: 'not this week',
+    });
+    expect(parseThreadReply('REJECT ALL - freeze').commands[0]).toMatchObject({
+      keys: 'ALL',
+      reason: 'freeze',
+    });
+  });
+
+  it('still refuses extra words after an approval', () => {
+    const r = parseThreadReply('APPROVE A1 A');
+    expect(r.commands).toEqual([]);
+    expect(r.problems).toHaveLength(1);
+  });
+});
