@@ -4,5 +4,6 @@ export * from './edit-modals.js';
 export * from './home.js';
 export * from './ids.js';
 export * from './limits.js';
+export * from './map.js';
 export * from './report.js';
 export type * from './types.js';
