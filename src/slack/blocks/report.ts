@@ -1,6 +1,6 @@
 import type { Severity } from '../../domain/recommendation.js';
 import { entityLink, levelLabel, money, percentChange, ratio, SEVERITY_MARK, sparkline } from './format.js';
-import { context, divider, esc, fields, header, packLines, section, slackDate } from './kit.js';
+import { context, divider, esc, fields, header, mention, packLines, section, slackDate } from './kit.js';
 import { type Block, blockTextChars, clip, LIMITS, type SlackMessage } from './limits.js';
 import type { ReportFigures, ReportRecommendation, ReportView } from './types.js';
 
@@ -84,7 +84,7 @@ function bannerBlocks(view: ReportView): Block[] {
   const b = view.banners;
   const out: Block[] = [];
   if (b.halted) {
-    const who = b.halted.by ? ` by ${esc(b.halted.by)}` : '';
+    const who = b.halted.by ? ` by ${mention(b.halted.by)}` : '';
     const when = b.halted.at ? ` ${slackDate(b.halted.at)}` : '';
     const why = b.halted.reason ? `: ${esc(clip(b.halted.reason, 500))}` : '';
     out.push(

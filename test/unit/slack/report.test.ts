@@ -62,7 +62,7 @@ describe('the run report in Block Kit', () => {
     );
     assertValidMessage(msg!);
     const text = all(msg!);
-    expect(text).toContain('*Agent halted* by U0OPERATOR');
+    expect(text).toContain('*Agent halted* by <@U0OPERATOR>');
     expect(text).toContain('Black Friday freeze');
     expect(text).toContain('*Tracking looks broken* — No purchases for 2 days');
     expect(text).toContain('*Stale data*');
