@@ -5,5 +5,6 @@ export * from './home.js';
 export * from './ids.js';
 export * from './limits.js';
 export * from './map.js';
+export * from './reject-modal.js';
 export * from './report.js';
 export type * from './types.js';
