@@ -82,6 +82,16 @@ describe('the fake Slack Web API, through @slack/web-api', () => {
 
   it('refuses to update a message that is not there, or one a person wrote', async () => {
     const web = client();
+    expect(
+      (await slackError(web.chat.postMessage({ channel: CHANNEL, thread_ts: '0', text: 'x' }))).error,
+    ).toBe('invalid_thread_ts');
+    expect(
+      (
+        await slackError(
+          web.chat.postMessage({ channel: CHANNEL, thread_ts: '1000000000.000001', text: 'x' }),
+        )
+      ).error,
+    ).toBe('thread_not_found');
     expect((await slackError(web.chat.update({ channel: CHANNEL, ts: '1.000001', text: 'x' }))).error).toBe(
       'message_not_found',
     );
