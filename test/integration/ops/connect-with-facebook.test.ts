@@ -235,6 +235,8 @@ describe('disconnect', () => {
     expect(agent.halted).toBe(true);
     expect(agent.halted_reason).toMatch(/Meta connection removed by cli:tester/);
     expect((await w.cli('connections', '--json')).json().connections).toEqual([]);
+    expect((await w.cli('connections')).stdout).toMatch(/No Meta connection yet/);
+    expect((await w.cli('disconnect', '--json')).code).toBe(2);
     const again = await w.cli('disconnect', '--ad-account', ACTIVE_ACCOUNT, '--json');
     expect(again.code).toBe(1);
     expect(again.json().error.code).toBe('not_connected');
