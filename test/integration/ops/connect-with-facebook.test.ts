@@ -140,6 +140,17 @@ describe('the callback', () => {
       ].sort(),
     );
 
+    const { db } = await w.ctx.database();
+    const stored = (await db.execute(
+      sql`select page_id, method, token_mode from meta_connections`,
+    )) as unknown as Json;
+    // The first Page the user administers (/me/accounts), for creatives.
+    expect((stored.rows ?? stored)[0]).toEqual({
+      page_id: '300000000000001',
+      method: 'oauth',
+      token_mode: 'user',
+    });
+
     const run = await w.cli('run-now', '--json');
     expect(run.code, run.stderr).toBe(0);
     expect(run.json().run.currency).toBe('USD');
