@@ -3,6 +3,7 @@ import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/client.js';
 import { updateAgent } from '../db/repos/agents.js';
 import { type ConnectionRow, connectionById, liveConnections } from '../db/repos/connections.js';
+import { purgeOAuthLeftovers } from '../db/repos/oauth.js';
 import { agents, metaConnections, outbox } from '../db/schema/index.js';
 import { actorLabel, workerActor } from '../domain/actor.js';
 import { open, seal } from '../lib/crypto.js';
@@ -276,4 +277,16 @@ async function recordProblem(
     }
     return { text, channels };
   });
+}
+
+/**
+ * The daily sweep beside maintainToken: Facebook logins nobody finished choosing an account for (older
+ * than 24 hours) lose their sealed token, and login states older than a day are deleted.
+ */
+export async function purgeOAuthLogins(ctx: AppContext): Promise<{ grants: number; states: number }> {
+  const { db } = await ctx.database();
+  const now = ctx.clock.now();
+  const purged = await purgeOAuthLeftovers(db, now, new Date(now.getTime() - 86_400_000));
+  if (purged.grants || purged.states) ctx.logger.info('meta oauth leftovers purged', purged);
+  return purged;
 }

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lt } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { metaOauthGrants, metaOauthStates } from '../schema/index.js';
 
@@ -98,4 +98,25 @@ export async function useGrant(db: Db, id: string, now: Date): Promise<boolean> 
     .where(and(eq(metaOauthGrants.id, id), isNull(metaOauthGrants.usedAt)))
     .returning({ id: metaOauthGrants.id });
   return rows.length === 1;
+}
+
+/**
+ * Housekeeping: pending logins past their choice window lose their token, and states older than `before`
+ * (long expired) are deleted. Returns how many of each.
+ */
+export async function purgeOAuthLeftovers(
+  db: Db,
+  now: Date,
+  before: Date,
+): Promise<{ grants: number; states: number }> {
+  const grants = await db
+    .update(metaOauthGrants)
+    .set({ usedAt: now, accessTokenSealed: '' })
+    .where(and(isNull(metaOauthGrants.usedAt), lt(metaOauthGrants.expiresAt, now)))
+    .returning({ id: metaOauthGrants.id });
+  const states = await db
+    .delete(metaOauthStates)
+    .where(lt(metaOauthStates.expiresAt, before))
+    .returning({ id: metaOauthStates.id });
+  return { grants: grants.length, states: states.length };
 }

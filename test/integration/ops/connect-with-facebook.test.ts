@@ -11,6 +11,7 @@ import { cliActor } from '../../../src/domain/actor.js';
 import { handleMetaOAuthCallback } from '../../../src/http/meta-oauth-callback.js';
 import { createLogger } from '../../../src/lib/logger.js';
 import { chooseAdAccount, listOfferedAdAccounts } from '../../../src/ops/meta-oauth-choose.js';
+import { purgeOAuthLogins } from '../../../src/ops/token-maintenance.js';
 import {
   ACTIVE_ACCOUNT,
   ALICE,
@@ -222,6 +223,21 @@ describe('the callback', () => {
     // Exactly one exchange call: a refused code exchange is never re-sent.
     const calls = (await w.admin('/__sim/calls')).calls.filter((c: Json) => c.path === '/oauth/access_token');
     expect(calls).toHaveLength(1);
+  });
+});
+
+describe('housekeeping', () => {
+  it('erases the token of a login nobody picked an account for within 24 hours, and old states', async () => {
+    await loginAs();
+    expect(await purgeOAuthLogins(w.ctx)).toEqual({ grants: 0, states: 0 });
+    w.clock.advance(24 * 3_600_000 + 15 * 60_000 + 1);
+    expect(await purgeOAuthLogins(w.ctx)).toEqual({ grants: 1, states: 1 });
+    const { db } = await w.ctx.database();
+    const r = (await db.execute(sql`select access_token_sealed from meta_oauth_grants`)) as unknown as Json;
+    expect((r.rows ?? r)[0].access_token_sealed).toBe('');
+    await expect(listOfferedAdAccounts(w.ctx, { actor: ALICE })).rejects.toThrow(
+      /No Facebook login is waiting/,
+    );
   });
 });
 
