@@ -67,6 +67,18 @@ describe('the login dialog', () => {
     expect(html).toContain('id="cancel"');
   });
 
+  it('is also served unversioned, and says who logs in by default', async () => {
+    const res = await fetch(dialogUrl().replace('/v26.0/dialog/oauth', '/dialog/oauth'));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('action="/dialog/oauth/confirm"');
+    expect((await client.admin('GET', 'login')).body.login).toEqual({
+      user_id: '900000000000002',
+      name: 'Sim User 900000000000002',
+      ad_accounts: null,
+      declined_scopes: [],
+    });
+  });
+
   it('answers an unknown app or a missing redirect_uri with an error page, never a redirect', async () => {
     const bad = await fetch(dialogUrl({ client_id: '123' }), { redirect: 'manual' });
     expect(bad.status).toBe(400);
