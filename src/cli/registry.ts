@@ -3,6 +3,7 @@ import { actionLogCommand } from './commands/action-log.js';
 import { initCommand, migrateCommand, pauseAgentCommand, resumeAgentCommand } from './commands/admin.js';
 import { backtestCommand } from './commands/backtest.js';
 import { connectCommand } from './commands/connect.js';
+import { connectionsCommand, disconnectCommand } from './commands/connections.js';
 import { planActionsCommand, runNowCommand } from './commands/cycle.js';
 import { approveCommand, clearCommand, rejectCommand } from './commands/decide.js';
 import { demoCommand } from './commands/demo.js';
@@ -19,6 +20,8 @@ import { executeActionsCommand, rollbackActionsCommand } from './commands/writes
 export const COMMANDS: AnyCommand[] = [
   initCommand,
   connectCommand,
+  connectionsCommand,
+  disconnectCommand,
   setupCommand,
   doctorCommand,
   verifyUseCasesCommand,

@@ -34,6 +34,8 @@ const envSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')),
   META_GRAPH_URL: optional(httpUrl('https://graph.facebook.com')),
   META_API_VERSION: optional(z.string().regex(/^v\d{1,3}\.0$/, 'must look like v26.0')),
+  META_OAUTH_DIALOG_URL: optional(httpUrl('https://www.facebook.com')),
+  PUBLIC_URL: optional(httpUrl('https://metabuyer.example.com')),
   META_APP_ID: optional(z.string().regex(/^\d{1,20}$/, 'must be the numeric Meta app id')),
   META_APP_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   SLACK_SIGNING_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
@@ -60,6 +62,8 @@ export interface Config {
     readonly apiVersion: string;
     readonly appId: string | undefined;
     readonly appSecret: string | undefined;
+    /** Where the Facebook Login dialog lives (Connect with Facebook). */
+    readonly oauthDialogUrl: string;
   };
   readonly slack: {
     readonly signingSecret: string | undefined;
@@ -69,6 +73,8 @@ export interface Config {
   /** The raw key spec; turned into a Keyring by loadKeyring (which may generate one in embedded mode). */
   readonly encryptionKey: string | undefined;
   readonly port: number;
+  /** The address Slack and Meta redirect browsers to (`/meta/oauth/callback`…), without a trailing slash. */
+  readonly publicUrl: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
 
@@ -98,6 +104,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       apiVersion: e.META_API_VERSION ?? 'v26.0',
       appId: e.META_APP_ID,
       appSecret: e.META_APP_SECRET,
+      oauthDialogUrl: (e.META_OAUTH_DIALOG_URL ?? 'https://www.facebook.com').replace(/\/+$/, ''),
     },
     slack: {
       signingSecret: e.SLACK_SIGNING_SECRET,
@@ -106,6 +113,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     },
     encryptionKey: e.METABUYER_ENCRYPTION_KEY,
     port: e.PORT ?? 3000,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL ?? 'info',
   };
   return deepFreeze(config);

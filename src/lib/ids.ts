@@ -19,6 +19,8 @@ export const ID_PREFIXES = [
   'log', // action log entry
   'obx', // outbox message
   'msg', // Slack message reference
+  'ostate', // Meta OAuth state (Connect with Facebook)
+  'ogrant', // Meta login awaiting the ad-account choice
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

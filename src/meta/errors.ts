@@ -403,3 +403,30 @@ export class WriteOutcomeUnknownError extends AppError {
 export function isMetaApiError(e: unknown): e is MetaApiError {
   return e instanceof MetaApiError;
 }
+
+/** Why Meta refused to turn a login code (or a token) into a token, in words a person can act on. */
+export type OAuthExchangeProblem =
+  | 'code_used'
+  | 'code_expired'
+  | 'redirect_mismatch'
+  | 'app_secret_invalid'
+  | 'app_invalid'
+  | 'token_unusable'
+  | 'exchange_failed';
+
+/**
+ * Meta's answers at /oauth/access_token: 100/36009 a used code, 100/36007 an expired code, 100/36008 a
+ * redirect_uri other than the dialog's, 1 a wrong client secret (Meta uses code 1 there, so it must not be
+ * read as a passing fault), 101 an unknown app, 190 a token that cannot be exchanged (expired, revoked).
+ */
+export function oauthExchangeProblem(e: unknown): OAuthExchangeProblem {
+  if (!(e instanceof MetaApiError)) return 'exchange_failed';
+  const sub = e.metaSubcode;
+  if (e.metaCode === 100 && sub === 36009) return 'code_used';
+  if (e.metaCode === 100 && sub === 36007) return 'code_expired';
+  if (e.metaCode === 100 && sub === 36008) return 'redirect_mismatch';
+  if (e.metaCode === 1) return 'app_secret_invalid';
+  if (e.metaCode === 101) return 'app_invalid';
+  if (e.metaCode === 190) return 'token_unusable';
+  return 'exchange_failed';
+}

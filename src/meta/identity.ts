@@ -168,7 +168,14 @@ async function oauthAccessToken(
   transport: GraphTransport,
   params: Record<string, unknown>,
 ): Promise<IssuedToken> {
-  const res = await transport.request({ method: 'GET', path: 'oauth/access_token', params, auth: 'none' });
+  // 'write': each call mints a token (and a code works once), so a failure is never re-sent blindly.
+  const res = await transport.request({
+    method: 'GET',
+    path: 'oauth/access_token',
+    params,
+    auth: 'none',
+    kind: 'write',
+  });
   const t = parse(tokenSchema, res.data, 'oauth/access_token');
   return { accessToken: t.access_token, tokenType: t.token_type ?? null, expiresIn: t.expires_in ?? null };
 }

@@ -47,6 +47,7 @@ export async function doctor(ctx: AppContext, input: { adAccount?: string }): Pr
     add('meta_runtime', 'fail', toAppError(e).message);
     return { checks };
   }
+  maintenanceCheck(connection, add);
   const client = ctx.metaClient(token);
   try {
     await metaChecks(client, connection, ctx.clock.now(), add);
@@ -57,6 +58,21 @@ export async function doctor(ctx: AppContext, input: { adAccount?: string }): Pr
 }
 
 type Add = (name: string, status: CheckStatus, detail: string) => void;
+
+/** What the daily token maintenance found (src/ops/token-maintenance.ts), without calling Meta again. */
+function maintenanceCheck(c: ConnectionRow, add: Add): void {
+  if (c.health === 'ok' && c.method !== 'oauth') return;
+  if (c.health === 'missing_scope')
+    add('token_maintenance', 'fail', c.healthDetail ?? 'A required permission is missing.');
+  else if (c.health !== 'ok')
+    add('token_maintenance', 'fail', c.healthDetail ?? 'The Meta login stopped working: reconnect.');
+  else
+    add(
+      'token_maintenance',
+      'pass',
+      `Connected with Facebook; last renewed ${c.lastRefreshedAt?.toISOString() ?? 'never'}; renewed automatically 7 days before it expires.`,
+    );
+}
 
 async function databaseCheck(
   ctx: AppContext,

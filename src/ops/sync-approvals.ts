@@ -96,7 +96,7 @@ export async function syncApprovals(
             actor: author,
             source: 'slack_thread',
             planId: thread.planId,
-            reason: command.reason,
+            reason: command.reason ?? undefined,
             sourceRef: `${thread.channelId}:${reply.ts}`,
           });
           const recorded = outcome.results.filter((r) => r.recorded).map((r) => r.key);

@@ -5,6 +5,8 @@ export { entitySnapshots } from './entity-snapshots.js';
 export { executionConfirmations } from './execution-confirmations.js';
 export { insightSnapshots } from './insight-snapshots.js';
 export { metaConnections } from './meta-connections.js';
+export { metaOauthGrants } from './meta-oauth-grants.js';
+export { metaOauthStates } from './meta-oauth-states.js';
 export { outbox } from './outbox.js';
 export { planActions } from './plan-actions.js';
 export { plans } from './plans.js';

@@ -3,11 +3,20 @@
  * body is validated with zod; a bad one is a 400 with the problems listed and changes nothing.
  */
 import type { z } from 'zod';
+import { loginUserFor } from '../login/session.js';
 import type { GraphObject } from '../model/state.js';
 import type { SimRuntime } from '../runtime.js';
 import { parseRfc3339 } from '../time/rfc3339.js';
 import { mutate, objectView } from './objects.js';
-import { clockBody, faultBody, limitsBody, mutateBody, reportFailuresBody } from './schemas.js';
+import {
+  clockBody,
+  faultBody,
+  limitsBody,
+  loginBody,
+  mutateBody,
+  reportFailuresBody,
+  revokeBody,
+} from './schemas.js';
 
 export interface AdminResponse {
   status: number;
@@ -50,6 +59,16 @@ function limitsView(rt: SimRuntime): Record<string, unknown> {
     max_page_size: settings.maxPageSize,
     sync_insights_row_limit: settings.syncInsightsRowLimit,
     latency_ms: settings.latencyMs,
+  };
+}
+
+function loginView(rt: SimRuntime): Record<string, unknown> {
+  const l = rt.sim.state.login;
+  return {
+    user_id: l.userId,
+    name: l.name,
+    ad_accounts: l.adAccounts ?? null,
+    declined_scopes: l.declinedScopes,
   };
 }
 
@@ -124,6 +143,30 @@ export function handleAdmin(rt: SimRuntime, method: string, url: URL, body: unkn
     if (v.sync_insights_row_limit !== undefined) s.syncInsightsRowLimit = v.sync_insights_row_limit;
     if (v.latency_ms !== undefined) s.latencyMs = v.latency_ms;
     return { status: 200, body: limitsView(rt) };
+  }
+  if (route === 'GET /__sim/login') return { status: 200, body: { login: loginView(rt) } };
+  if (route === 'POST /__sim/login') {
+    const p = parse(loginBody, body);
+    if (!p.ok) return p.response;
+    sim.state.login = loginUserFor(sim.state.scenario, p.value.user_id, {
+      name: p.value.name,
+      adAccounts: p.value.ad_accounts,
+      declinedScopes: p.value.declined_scopes,
+    });
+    return { status: 200, body: { login: loginView(rt) } };
+  }
+  if (route === 'POST /__sim/revoke') {
+    const p = parse(revokeBody, body);
+    if (!p.ok) return p.response;
+    let revoked = 0;
+    for (const t of sim.state.tokens.values()) {
+      const match = 'token' in p.value ? t.token === p.value.token : t.userId === p.value.user_id;
+      if (match && t.valid) {
+        t.valid = false;
+        revoked++;
+      }
+    }
+    return { status: 200, body: { revoked } };
   }
   if (route === 'POST /__sim/report-failures') {
     const p = parse(reportFailuresBody, body);

@@ -81,3 +81,15 @@ export const reportFailuresBody = z.strictObject({
   error_user_title: z.string().optional(),
   error_user_msg: z.string().optional(),
 });
+
+export const loginBody = z.strictObject({
+  user_id: z.string().regex(/^[0-9]{1,20}$/, 'must be 1–20 digits'),
+  name: z.string().min(1).max(100).optional(),
+  ad_accounts: z.array(z.string().regex(/^act_[0-9]+$/, 'must look like act_<digits>')).optional(),
+  declined_scopes: z.array(z.string().min(1)).optional(),
+});
+
+export const revokeBody = z.union([
+  z.strictObject({ user_id: z.string().regex(/^[0-9]{1,20}$/, 'must be 1–20 digits') }),
+  z.strictObject({ token: z.string().min(8) }),
+]);

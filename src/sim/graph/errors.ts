@@ -204,6 +204,13 @@ export const errors = {
   invalidClientSecret: () => oauth(1, 'Error validating client secret.'),
   invalidCode: () => oauth(100, 'Invalid verification code format.'),
   usedCode: () => oauth(100, 'This authorization code has been used.', { error_subcode: 36009 }),
+  expiredCode: () => oauth(100, 'This authorization code has expired.', { error_subcode: 36007 }),
+  redirectUriMismatch: () =>
+    oauth(
+      100,
+      'Error validating verification code. Please make sure your redirect_uri is identical to the one you used in the OAuth dialog request',
+      { error_subcode: 36008 },
+    ),
   unknownError: (status: number) =>
     oauth(
       status >= 500 ? 2 : 1,

@@ -12,6 +12,7 @@ import { dispatch } from '../graph/dispatch.js';
 import { GraphError } from '../graph/errors.js';
 import type { SimRuntime } from '../runtime.js';
 import { BodyError, parseBody, readBody } from './body.js';
+import { handleDialog, isDialogPath } from './dialog.js';
 
 const METHODS = ['GET', 'POST', 'DELETE'];
 
@@ -117,6 +118,10 @@ export async function listen(rt: SimRuntime, port: number): Promise<Listening> {
       }
       const answer = handleAdmin(rt, (req.method ?? 'GET').toUpperCase(), url, body);
       send(res, answer.status, answer.body);
+      return;
+    }
+    if (isDialogPath(url.pathname)) {
+      await handleDialog(rt, req, res, url, raw);
       return;
     }
     await graph(req, res, url, raw);

@@ -5,6 +5,7 @@
  */
 import { ManualClock } from '../../lib/clock.js';
 import type { InsightsQuery } from '../insights/query.js';
+import { defaultLoginUser, type IssuedCode, type LoginUser } from '../login/session.js';
 import { generateAccount } from '../scenario/generate.js';
 import type { Scenario } from '../scenario/schema.js';
 import { localEpochDay } from '../time/local-date.js';
@@ -58,6 +59,9 @@ export class SimState {
   /** Budget writes per object id (ad set, or campaign for CBO), as epoch ms, for the 4-per-hour rule. */
   readonly budgetChanges = new Map<string, number[]>();
   readonly usedCodes = new Set<string>();
+  /** Who logs in at the simulated login dialog (POST /__sim/login), and the codes it has issued. */
+  login: LoginUser;
+  readonly codes = new Map<string, IssuedCode>();
   /** Bumped on every change to an object, so cached insights results know they are stale. */
   version = 0;
   private nextId = 1;
@@ -66,6 +70,7 @@ export class SimState {
     const nowMs = parseRfc3339(scenario.now) as number;
     this.clock = new ManualClock(nowMs);
     this.pages = scenario.pages ?? [];
+    this.login = defaultLoginUser(scenario);
     const used = new Set<string>(this.pages.map((p) => p.id));
     for (const a of scenario.ad_accounts) {
       used.add(a.id);

@@ -25,6 +25,7 @@ export const CALLBACK_IDS = {
   editSchedule: 'mb_edit_schedule',
   editPeople: 'mb_edit_people',
   editExecution: 'mb_edit_execution',
+  rejectReason: 'mb_reject_reason',
 } as const;
 
 const PLAN_ID = /^[a-z]{2,8}_[0-9A-Za-z]{1,64}$/;
@@ -51,7 +52,9 @@ export function parseActionButtonValue(value: unknown): { planId: string; key: s
 export const modalMetadataSchema = z.object({
   agentId: z.string().min(1).max(100),
   planId: z.string().regex(PLAN_ID).nullable(),
-  kind: z.enum(['execute', 'rollback', 'targets', 'schedule', 'people', 'execution']),
+  kind: z.enum(['execute', 'rollback', 'targets', 'schedule', 'people', 'execution', 'reject']),
+  /** The action a reject-reason modal is about. */
+  key: z.string().regex(ACTION_KEY).optional(),
 });
 export type ModalMetadata = z.infer<typeof modalMetadataSchema>;
 

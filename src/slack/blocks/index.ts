@@ -4,5 +4,7 @@ export * from './edit-modals.js';
 export * from './home.js';
 export * from './ids.js';
 export * from './limits.js';
+export * from './map.js';
+export * from './reject-modal.js';
 export * from './report.js';
 export type * from './types.js';

@@ -17,9 +17,10 @@ export function link(url: string, label: string): string {
 
 /** `<!date^…>`: Slack renders it in the viewer's time zone, with the ISO time as the fallback. */
 export function slackDate(iso: string, format = '{date_short_pretty} {time}'): string {
-  const seconds = Math.floor(Date.parse(iso) / 1000);
-  if (!Number.isFinite(seconds)) return esc(iso);
-  return `<!date^${seconds}^${format}|${iso.replace(/\.\d{3}Z$/, 'Z')}>`;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return esc(iso);
+  // The fallback is rebuilt from the parsed time, so nothing of the input reaches the markup.
+  return `<!date^${Math.floor(ms / 1000)}^${format}|${new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')}>`;
 }
 
 export function mention(userId: string): string {

@@ -1,7 +1,7 @@
-import type { Severity } from '../../domain/recommendation.js';
+import { SEVERITY_ORDER, type Severity } from '../../domain/recommendation.js';
 import { entityLink, levelLabel, money, percentChange, ratio, SEVERITY_MARK, sparkline } from './format.js';
-import { context, divider, esc, fields, header, packLines, section, slackDate } from './kit.js';
-import { type Block, blockTextChars, clip, LIMITS, type SlackMessage } from './limits.js';
+import { context, divider, esc, fields, header, mention, packLines, section, slackDate } from './kit.js';
+import { type Block, clip, LIMITS, type SlackMessage } from './limits.js';
 import type { ReportFigures, ReportRecommendation, ReportView } from './types.js';
 
 /** Recommendations shown in the report message itself; the rest go to the thread. */
@@ -23,12 +23,16 @@ const SENTENCE_MAX = 600;
  * is split, and past REPORT_MAX_CONTINUATIONS messages it is summarised by severity and rule.
  */
 export function renderReport(view: ReportView): SlackMessage[] {
-  const lines = view.recommendations.map((r) => recommendationLine(view.adAccountId, r));
+  // Stable: the engine's order (rule, then entity) is kept within each severity.
+  const ordered = [...view.recommendations].sort(
+    (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
+  );
+  const lines = ordered.map((r) => recommendationLine(view.adAccountId, r));
   const top = takeWithin(lines, REPORT_TOP, TOP_CHAR_BUDGET);
   const rest = lines.slice(top.length);
   const pages = paginate(rest, LIST_BLOCK_BUDGET, LIST_CHAR_BUDGET, REPORT_MAX_CONTINUATIONS);
   const listed = top.length + pages.reduce((n, p) => n + p.count, 0);
-  const unlisted = view.recommendations.slice(listed);
+  const unlisted = ordered.slice(listed);
 
   const blocks: Block[] = [
     header(`MetaBuyer report · ${clip(view.accountName || view.adAccountId, 100)}`),
@@ -84,7 +88,7 @@ function bannerBlocks(view: ReportView): Block[] {
   const b = view.banners;
   const out: Block[] = [];
   if (b.halted) {
-    const who = b.halted.by ? ` by ${esc(b.halted.by)}` : '';
+    const who = b.halted.by ? ` by ${mention(b.halted.by)}` : '';
     const when = b.halted.at ? ` ${slackDate(b.halted.at)}` : '';
     const why = b.halted.reason ? `: ${esc(clip(b.halted.reason, 500))}` : '';
     out.push(
@@ -175,26 +179,35 @@ interface Page {
   count: number;
 }
 
-/** Lines into pages of packed sections, each page within the block and character budgets. */
+/**
+ * Lines into pages of packed sections, each page within the block and character budgets. Packing is
+ * simulated line by line (as packLines packs), so paging 500 lines stays linear.
+ */
 function paginate(lines: string[], maxBlocks: number, maxChars: number, maxPages: number): Page[] {
   const pages: Page[] = [];
   let i = 0;
   while (i < lines.length && pages.length < maxPages) {
     const taken: string[] = [];
     let chars = 0;
+    let sections = 0;
+    let current = 0;
     while (i < lines.length) {
-      const line = lines[i]!;
+      const line = clip(lines[i]!, LIMITS.sectionText);
+      const opensSection = current === 0 || current + 1 + line.length > LIMITS.sectionText;
       if (chars + line.length + 1 > maxChars) break;
-      const blocks = packLines([...taken, line]);
-      if (blocks.length > maxBlocks) break;
+      if (opensSection && sections + 1 > maxBlocks) break;
+      if (opensSection) {
+        sections++;
+        current = line.length;
+      } else {
+        current += 1 + line.length;
+      }
       taken.push(line);
       chars += line.length + 1;
       i++;
     }
     if (taken.length === 0) break;
-    const blocks = packLines(taken);
-    pages.push({ blocks, count: taken.length });
-    if (blockTextChars(blocks) > maxChars) break;
+    pages.push({ blocks: packLines(taken), count: taken.length });
   }
   return pages;
 }

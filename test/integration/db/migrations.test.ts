@@ -1,29 +1,20 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { sql } from 'drizzle-orm';
+import { getTableName, is, sql } from 'drizzle-orm';
+import { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../../../src/db/client.js';
 import { pgErrorOf } from '../../../src/db/errors.js';
+import * as schema from '../../../src/db/schema/index.js';
 import { actionLog } from '../../../src/db/schema/index.js';
 import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
 
-const EXPECTED_TABLES = [
-  'action_log',
-  'agents',
-  'approval_decisions',
-  'entity_snapshots',
-  'execution_confirmations',
-  'insight_snapshots',
-  'meta_connections',
-  'outbox',
-  'plan_actions',
-  'plans',
-  'recommendations',
-  'runs',
-  'slack_messages',
-  'slack_workspaces',
-];
+/** Every table the Drizzle schema declares: the migrations must create exactly these. */
+const EXPECTED_TABLES = Object.values(schema)
+  .filter((t): t is PgTable => is(t, PgTable))
+  .map((t) => getTableName(t))
+  .sort();
 
 async function failure(p: Promise<unknown>): Promise<{ code: string | undefined; message: string }> {
   try {

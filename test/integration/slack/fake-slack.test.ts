@@ -1,5 +1,6 @@
 import { ErrorCode, WebClient, WebClientEvent } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { WebApiThreadReader } from '../../../src/slack/thread-reader.js';
 import { FAKE_BOT_TOKEN, FakeSlack, quietLogger } from '../../support/slack/fake-slack.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Web API answers are checked by the assertions
@@ -81,6 +82,16 @@ describe('the fake Slack Web API, through @slack/web-api', () => {
 
   it('refuses to update a message that is not there, or one a person wrote', async () => {
     const web = client();
+    expect(
+      (await slackError(web.chat.postMessage({ channel: CHANNEL, thread_ts: '0', text: 'x' }))).error,
+    ).toBe('invalid_thread_ts');
+    expect(
+      (
+        await slackError(
+          web.chat.postMessage({ channel: CHANNEL, thread_ts: '1000000000.000001', text: 'x' }),
+        )
+      ).error,
+    ).toBe('thread_not_found');
     expect((await slackError(web.chat.update({ channel: CHANNEL, ts: '1.000001', text: 'x' }))).error).toBe(
       'message_not_found',
     );
@@ -283,6 +294,25 @@ describe('the fake Slack Web API, through @slack/web-api', () => {
       'ok 3',
       'ok 4',
     ]);
+  });
+});
+
+describe('the existing thread reader against the fake', () => {
+  it('pages through 250 replies, skipping the bot and the parent, from after the last one read', async () => {
+    const web = client();
+    const parent = await web.chat.postMessage({ channel: CHANNEL, text: 'Approval queue' });
+    await web.chat.postMessage({ channel: CHANNEL, thread_ts: parent.ts!, text: 'bot note' });
+    const replies = Array.from({ length: 250 }, (_, i) =>
+      slack.postAsUser(CHANNEL, APPROVER, `APPROVE A${i + 1}`, parent.ts!),
+    );
+    const reader = new WebApiThreadReader({ botToken: FAKE_BOT_TOKEN, apiUrl: slack.apiUrl });
+    const before = slack.callsOf('conversations.replies').length;
+    const all = await reader.replies(CHANNEL, parent.ts!, undefined);
+    expect(all).toHaveLength(250);
+    expect(all[0]).toEqual({ ts: replies[0]!.ts, user: APPROVER, text: 'APPROVE A1' });
+    expect(slack.callsOf('conversations.replies').length - before).toBe(2);
+    const newer = await reader.replies(CHANNEL, parent.ts!, replies[247]!.ts);
+    expect(newer.map((r) => r.text)).toEqual(['APPROVE A249', 'APPROVE A250']);
   });
 });
 

@@ -365,8 +365,15 @@ export class FakeSlack {
     'chat.postMessage': (a) => {
       const channel = this.channelFor(a.channel);
       checkMessage(a);
-      if (a.thread_ts !== undefined && !this.message(channel, String(a.thread_ts))) {
-        throw new SlackError('thread_not_found');
+      if (a.thread_ts !== undefined) {
+        // Slack: a malformed thread_ts is invalid_thread_ts. A well-formed one naming no message is
+        // accepted by Slack and the reply is lost from view; the fake refuses it, to surface the bug.
+        if (!/^\d+\.\d{6}$/.test(String(a.thread_ts))) {
+          throw new SlackError('invalid_thread_ts', {
+            response_metadata: { messages: [`[ERROR] ${String(a.thread_ts)} is not a valid thread_ts`] },
+          });
+        }
+        if (!this.message(channel, String(a.thread_ts))) throw new SlackError('thread_not_found');
       }
       const m = this.store(channel, {
         bot_id: this.botId,

@@ -18,6 +18,12 @@ import {
 } from '../../../src/slack/blocks/edit-modals.js';
 import { renderHome } from '../../../src/slack/blocks/home.js';
 import { ACTION_IDS, parseModalMetadata } from '../../../src/slack/blocks/ids.js';
+import {
+  REJECT_REASON_ACTION_ID,
+  REJECT_REASON_BLOCK_ID,
+  renderRejectModal,
+  validateRejectSubmission,
+} from '../../../src/slack/blocks/reject-modal.js';
 import type { ConfirmView } from '../../../src/slack/blocks/types.js';
 import { assertValidView } from '../../support/slack/block-kit.js';
 import { ACCOUNT, homeAgent } from './views.js';
@@ -283,5 +289,46 @@ describe('the App Home edit modals', () => {
     expect(validateExecution(choose('enabled'))).toEqual({ ok: true, value: { executionEnabled: true } });
     expect(validateExecution(choose('disabled'))).toEqual({ ok: true, value: { executionEnabled: false } });
     expect(validateExecution(choose(undefined)).ok).toBe(false);
+  });
+});
+
+describe('the reject-reason modal', () => {
+  const view: Json = renderRejectModal({
+    agentId: 'agt_01JDEMO',
+    planId: 'pln_01JDEMO',
+    adAccountId: ACCOUNT,
+    currency: 'USD',
+    action: {
+      key: 'A2',
+      entity: { level: 'ad', id: '3000000002', name: 'Carousel <v2>' },
+      change: { type: 'set_status', from: 'ACTIVE', to: 'PAUSED' },
+    },
+  });
+
+  it('names the action and carries the plan, agent and key only', () => {
+    assertValidView(view);
+    expect(view.title.text).toBe('Reject A2');
+    expect(JSON.stringify(view.blocks)).toContain('Carousel &lt;v2&gt;>\\nstatus ACTIVE → PAUSED');
+    expect(parseModalMetadata(view.private_metadata)).toEqual({
+      agentId: 'agt_01JDEMO',
+      planId: 'pln_01JDEMO',
+      kind: 'reject',
+      key: 'A2',
+    });
+  });
+
+  it('keeps the reason trimmed, treats an empty one as none, and refuses an over-long one', () => {
+    const reason = (value: string | null) => ({
+      [REJECT_REASON_BLOCK_ID]: { [REJECT_REASON_ACTION_ID]: { type: 'plain_text_input', value } },
+    });
+    expect(validateRejectSubmission(reason('  too early to judge \n'))).toEqual({
+      ok: true,
+      reason: 'too early to judge',
+    });
+    expect(validateRejectSubmission(reason(null))).toEqual({ ok: true, reason: null });
+    expect(validateRejectSubmission(reason('x'.repeat(501)))).toMatchObject({
+      ok: false,
+      response: { response_action: 'errors', errors: { [REJECT_REASON_BLOCK_ID]: expect.any(String) } },
+    });
   });
 });

@@ -62,7 +62,7 @@ describe('the run report in Block Kit', () => {
     );
     assertValidMessage(msg!);
     const text = all(msg!);
-    expect(text).toContain('*Agent halted* by U0OPERATOR');
+    expect(text).toContain('*Agent halted* by <@U0OPERATOR>');
     expect(text).toContain('Black Friday freeze');
     expect(text).toContain('*Tracking looks broken* — No purchases for 2 days');
     expect(text).toContain('*Stale data*');
@@ -112,6 +112,9 @@ describe('the run report in Block Kit', () => {
     const unlisted = Number(/(\d+) more not listed/.exec(all(messages.at(-1)!))?.[1]);
     expect(listed + unlisted).toBe(500);
     expect(all(messages[0]!)).toContain('167 high · 167 medium · 166 low');
+    // The report message lists the most severe first: with 167 high findings, only high ones.
+    expect(all(messages[0]!)).toContain(':red_circle: High');
+    expect(all(messages[0]!)).not.toMatch(/:(large_orange|white)_circle:/);
     expect(all(messages[0]!)).toContain('metabuyer run-now --json');
   });
 

@@ -1,12 +1,16 @@
 /**
  * Who-am-I and token endpoints: /me and its edges, /debug_token, /oauth/access_token.
  *
- * OAuth code exchange (GET /oauth/access_token with client_id, client_secret, redirect_uri, code): the
- * simulator has no login dialog, so a code is written `code-<token>`, where <token> is one of the
- * scenario's token strings; exchanging it returns that token, as if its user had just logged in. A code
- * works once (the second use fails as Meta's do). `grant_type=fb_exchange_token` issues a new long-lived
+ * OAuth code exchange (GET /oauth/access_token with client_id, client_secret, redirect_uri, code): a
+ * code issued by the login dialog (src/sim/http/dialog.ts) returns a new short-lived user token for the
+ * user who logged in, with the permissions granted there; it works once, within 10 minutes, and only
+ * with the redirect_uri it was issued for (Meta's 36009, 36007 and 36008). A code written
+ * `code-<token>`, where <token> is one of the scenario's token strings, returns that token, as if its
+ * user had just logged in (for tests that skip the dialog); it also works once. `grant_type=fb_exchange_token` issues a new long-lived
  * token (60 days) with the same user, scopes and ad accounts as the one exchanged.
  */
+
+import { CODE_TTL_MS, SHORT_LIVED_SECONDS } from '../../login/session.js';
 import type { SimState, TokenRecord } from '../../model/state.js';
 import type { Account } from '../../model/types.js';
 import { appToken, reaches, tokenProblem } from '../auth.js';
@@ -26,8 +30,9 @@ function userToken(caller: Caller): TokenRecord {
   return caller.token;
 }
 
-function userName(t: TokenRecord): string {
-  return t.type === 'SYSTEM_USER' ? `MetaBuyer System User ${t.userId}` : `Sim User ${t.userId}`;
+function userName(t: TokenRecord, state: SimState): string {
+  if (t.type === 'SYSTEM_USER') return `MetaBuyer System User ${t.userId}`;
+  return state.login.userId === t.userId ? state.login.name : `Sim User ${t.userId}`;
 }
 
 export function me(call: Call): GraphResult {
@@ -40,7 +45,7 @@ export function me(call: Call): GraphResult {
         { name: 'name', sub: undefined },
       ];
   checkFields(selection, 'User');
-  const values: Record<string, unknown> = { id: t.userId, name: userName(t) };
+  const values: Record<string, unknown> = { id: t.userId, name: userName(t, call.sim.state) };
   const body: Record<string, unknown> = {};
   for (const f of selection) if (values[f.name] !== undefined) body[f.name] = values[f.name];
   body.id = t.userId;
@@ -180,7 +185,29 @@ export function oauthAccessToken(call: Call): GraphResult {
   }
   const code = asString(p.code);
   if (!code) throw errors.paramRequired('code');
-  if (!asString(p.redirect_uri)) throw errors.paramRequired('redirect_uri');
+  const redirectUri = asString(p.redirect_uri);
+  if (!redirectUri) throw errors.paramRequired('redirect_uri');
+  const issued = state.codes.get(code);
+  if (issued) {
+    if (issued.used) throw errors.usedCode();
+    if (state.nowMs() - issued.issuedAtMs > CODE_TTL_MS) throw errors.expiredCode();
+    if (issued.redirectUri !== redirectUri) throw errors.redirectUriMismatch();
+    issued.used = true;
+    const now = state.nowMs();
+    const token = `EAASIMSHORT${state.newId('')}`;
+    state.tokens.set(token, {
+      token,
+      type: 'USER',
+      userId: issued.userId,
+      scopes: issued.scopes,
+      expiresAt: Math.floor(now / 1000) + SHORT_LIVED_SECONDS,
+      adAccounts: issued.adAccounts,
+      valid: true,
+      issuedAtMs: now,
+    });
+    call.sim.log.redactor.addLiteral(token);
+    return ok({ access_token: token, token_type: 'bearer', expires_in: SHORT_LIVED_SECONDS });
+  }
   const token = code.startsWith('code-') ? state.tokens.get(code.slice(5)) : undefined;
   if (!token) throw errors.invalidCode();
   if (state.usedCodes.has(code)) throw errors.usedCode();
