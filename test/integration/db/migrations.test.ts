@@ -12,8 +12,8 @@ import { createTestDatabase, type TestDatabase } from '../../support/pg.js';
 
 /** Every table the Drizzle schema declares: the migrations must create exactly these. */
 const EXPECTED_TABLES = Object.values(schema)
-  .filter((t): t is PgTable => is(t, PgTable))
-  .map((t) => getTableName(t))
+  .filter((t) => is(t, PgTable))
+  .map((t) => getTableName(t as PgTable))
   .sort();
 
 async function failure(p: Promise<unknown>): Promise<{ code: string | undefined; message: string }> {
