@@ -109,6 +109,7 @@ export class GraphTransport {
   private readonly http: AxiosInstance;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private sent = 0;
+  private metaDateMs: number | undefined;
 
   constructor(config: MetaConfig) {
     this.config = config;
@@ -138,6 +139,14 @@ export class GraphTransport {
       maxRedirects: 0,
       headers: { 'User-Agent': 'metabuyer-meta-client' },
     });
+  }
+
+  /**
+   * Meta's clock: the Date header of its latest answer. Meta's data lives on Meta's clock (its "today"
+   * and "yesterday" in the account's time zone), which need not be ours.
+   */
+  get metaNow(): Date | undefined {
+    return this.metaDateMs === undefined ? undefined : new Date(this.metaDateMs);
   }
 
   /** HTTP calls sent so far (each retry counts). */
@@ -257,6 +266,8 @@ export class GraphTransport {
       throw err;
     }
     const headers = flattenHeaders(res.headers);
+    const dated = headers.date ? Date.parse(headers.date) : Number.NaN;
+    if (Number.isFinite(dated)) this.metaDateMs = dated;
     const readings = await this.governor.observe(headers, scope.accountId);
     const status = res.status;
     this.config.logger.debug('meta: call', {
