@@ -3,7 +3,7 @@
 // `npm run build` builds or fails. `prepare` (run by `npm ci`) passes --if-possible: an install without
 // the sources or without TypeScript (the Docker image's production-dependency stage) skips the build.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,10 +31,20 @@ if (!existsSync('src') || !existsSync('tsconfig.build.json') || !tsc) {
 // The stamp records when the build STARTED: a source saved while tsc runs is newer than it, so that
 // build counts as stale rather than passing for current without the change.
 const startedAt = Date.now();
+// No stamp while building: until a build completes, bin/metabuyer.js runs the sources.
+rmSync(path.join('dist', '.build-stamp'), { force: true });
+const failed = (step, status) => {
+  // An install must not fail on a build problem: without a stamp the command runs the sources.
+  if (ifPossible) {
+    process.stderr.write(`metabuyer: ${step} failed; \`metabuyer\` will run the sources through tsx.\n`);
+    process.exit(0);
+  }
+  process.exit(status ?? 1);
+};
 const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-if (compiled.status !== 0) process.exit(compiled.status ?? 1);
+if (compiled.status !== 0) failed('compiling', compiled.status);
 const assets = spawnSync(process.execPath, ['scripts/copy-assets.mjs'], { stdio: 'inherit' });
-if (assets.status !== 0) process.exit(assets.status ?? 1);
+if (assets.status !== 0) failed('copying assets', assets.status);
 mkdirSync('dist', { recursive: true });
 writeFileSync(
   path.join('dist', '.build-stamp'),
