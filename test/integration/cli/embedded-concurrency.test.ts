@@ -73,8 +73,19 @@ describe('the embedded database under concurrent processes', () => {
     await cli('approve', 'ALL');
     return plan;
   };
+  /**
+   * The admin API, retried once when the simulator closed the idle keep-alive socket the request went
+   * out on (ECONNRESET before it was read: after a long test on a loaded machine).
+   */
+  const admin = async (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    try {
+      return await client.admin(method, path, body);
+    } catch {
+      return client.admin(method, path, body);
+    }
+  };
   const writesSoFar = async (): Promise<Json[]> =>
-    (await client.admin('GET', 'calls')).body.calls.filter((c: Json) => c.method === 'POST');
+    (await admin('GET', 'calls')).body.calls.filter((c: Json) => c.method === 'POST');
   const logEntries = async (): Promise<Json[]> =>
     JSON.parse(await cli('action-log', '--limit', '200', '--json')).entries.filter(
       (e: Json) => e.event !== 'intent',
@@ -112,7 +123,7 @@ describe('the embedded database under concurrent processes', () => {
     expect(plan.length).toBeGreaterThanOrEqual(2);
     const before = (await writesSoFar()).length;
     // Meta holds every write 1.5 s, so the first execution is mid-way when the second one starts.
-    await client.admin('POST', 'faults', { method: 'POST', path: '^/\\d+$', times: 50, delay_ms: 1500 });
+    await admin('POST', 'faults', { method: 'POST', path: '^/\\d+$', times: 50, delay_ms: 1500 });
 
     // Generous waits: on a loaded machine the first process alone can take longer than the default 30 s.
     const patient = { METABUYER_LOCK_WAIT_SECONDS: '150' };
@@ -136,7 +147,7 @@ describe('the embedded database under concurrent processes', () => {
 
   it('makes other processes wait for the holder, or give up naming it, never hang', async () => {
     // The holder keeps the database open while Meta takes 3 s to answer one of its reads.
-    await client.admin('POST', 'faults', { method: 'GET', path: '/insights$', times: 1, delay_ms: 3000 });
+    await admin('POST', 'faults', { method: 'GET', path: '/insights$', times: 1, delay_ms: 3000 });
     const holder = spawnCli(['run-now', '--json']);
     await waitForLock();
     const waiter = spawnCli(['status', '--json'], { METABUYER_LOCK_WAIT_SECONDS: '150' });
