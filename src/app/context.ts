@@ -71,7 +71,11 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
     redactor,
     clock,
     database() {
-      database ??= openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+      database ??= openDatabase({
+        databaseUrl: config.databaseUrl,
+        home: config.home,
+        lockWaitMs: config.lockWaitMs,
+      });
       return database;
     },
     keyring() {

@@ -50,6 +50,12 @@ const envSchema = z.object({
       .max(65535, 'must be between 1 and 65535'),
   ),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
+  METABUYER_LOCK_WAIT_SECONDS: optional(
+    z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .min(0, 'must be between 0 and 3600')
+      .max(3600, 'must be between 0 and 3600'),
+  ),
 });
 
 export interface Config {
@@ -76,6 +82,8 @@ export interface Config {
   /** The address Slack and Meta redirect browsers to (`/meta/oauth/callback`…), without a trailing slash. */
   readonly publicUrl: string | undefined;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Embedded mode: how long a process waits for another one holding METABUYER_HOME. */
+  readonly lockWaitMs: number;
 }
 
 export function parseConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
@@ -115,6 +123,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     port: e.PORT ?? 3000,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL ?? 'info',
+    lockWaitMs: Math.round((e.METABUYER_LOCK_WAIT_SECONDS ?? 30) * 1000),
   };
   return deepFreeze(config);
 }

@@ -1,6 +1,12 @@
 import type { AgentConfig } from '../agent-config.js';
-import { accountSeries, type DailyPoint, entitySeries, indexDays } from '../daily-series.js';
-import { lastCompleteDay, trailingDays } from '../dates.js';
+import {
+  accountSeries,
+  type DailyPoint,
+  entitySeries,
+  indexDays,
+  snapshotLastCompleteDay,
+} from '../daily-series.js';
+import { trailingDays } from '../dates.js';
 import { indexEntities } from '../hierarchy.js';
 import { type AppliedAction, indexHistory } from '../history.js';
 import { addInto, isEmptySums, subtractSums, zeroSums } from '../metrics.js';
@@ -78,10 +84,10 @@ export function buildRuleContext(
     return result;
   };
 
-  // Days are the data's days: "yesterday" is relative to when the snapshot was taken, even when the
+  // Days are the data's days: "yesterday" is Meta's (or as of when the snapshot was taken), even when the
   // engine's now (used for cooldowns against history) is later. Only as many days as the rules read are
   // indexed, and only campaign and ad set rows (ad-day rows are the bulk of a large snapshot).
-  const yesterday = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
+  const yesterday = snapshotLastCompleteDay(snapshot);
   const { spendSpike, trackingBroken } = config.rules;
   const daysNeeded = Math.max(
     spendSpike.baselineDays + 1,

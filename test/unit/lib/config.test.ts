@@ -22,6 +22,14 @@ describe('configuration', () => {
     expect(c.meta.apiVersion).toBe('v26.0');
     expect(c.slack.apiUrl).toBe('https://slack.com/api/');
     expect(c.port).toBe(3000);
+    expect(c.lockWaitMs).toBe(30_000);
+  });
+
+  it('reads how long to wait for another process on the embedded database, and refuses nonsense', () => {
+    expect(parseConfig({ METABUYER_LOCK_WAIT_SECONDS: '2.5' }).lockWaitMs).toBe(2500);
+    expect(() => parseConfig({ METABUYER_LOCK_WAIT_SECONDS: 'soon' })).toThrow(
+      /METABUYER_LOCK_WAIT_SECONDS must be a number of seconds/,
+    );
   });
 
   it('reads every variable of the contract', () => {
