@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
 import { LOCK_FILE } from '../../../src/db/home-lock.js';
+import { cliActor } from '../../../src/domain/actor.js';
 import type { RunningSimulator } from '../../../src/sim/index.js';
 import { ROOT } from '../../support/shared.js';
 import { APP_ID, APP_SECRET, type Json, type SimClient, SYSTEM_TOKEN, startSim } from '../../support/sim.js';
@@ -25,7 +26,7 @@ describe('the embedded database under concurrent processes', () => {
     let stdout = '';
     let stderr = '';
     const code = await main(argv, env, {
-      actor: 'cli:tester',
+      actor: cliActor('tester'),
       io: {
         out: (t) => {
           stdout += `${t}\n`;
