@@ -26,6 +26,10 @@ const httpUrl = (what: string) =>
     }
   }, `must be an http(s) URL such as ${what}`);
 
+/** Where a test may kill a process running the write path (../shared/ARCHITECTURE.md, crash points). */
+export const CRASH_POINTS = ['after_claim', 'after_intent', 'after_write', 'after_readback'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
 const envSchema = z.object({
   METABUYER_HOME: optional(z.string().min(1)),
   DATABASE_URL: optional(
@@ -48,6 +52,16 @@ const envSchema = z.object({
       .max(65535, 'must be between 1 and 65535'),
   ),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
+  // Tests only (not in the README): kill the process with SIGKILL at one point of the write path.
+  METABUYER_ALLOW_CRASH_POINTS: optional(z.string()),
+  METABUYER_CRASH_AT: optional(z.enum(CRASH_POINTS)),
+  METABUYER_LEASE_MS: optional(
+    z.coerce
+      .number({ message: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(500, 'must be at least 500')
+      .max(3_600_000, 'must be at most 3600000'),
+  ),
 });
 
 export interface Config {
@@ -70,7 +84,17 @@ export interface Config {
   readonly encryptionKey: string | undefined;
   readonly port: number;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  readonly writePath: {
+    /** Tests only: the point where a process running the write path kills itself (SIGKILL). */
+    readonly crashAt: CrashPoint | undefined;
+    /** A process whose heartbeat is older than this is dead: its claims may be reconciled. */
+    readonly leaseMs: number;
+    /** How often a process renews its lease. */
+    readonly heartbeatMs: number;
+  };
 }
+
+export const DEFAULT_LEASE_MS = 30_000;
 
 export function parseConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
   const result = envSchema.safeParse(env);
@@ -107,6 +131,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     encryptionKey: e.METABUYER_ENCRYPTION_KEY,
     port: e.PORT ?? 3000,
     logLevel: e.LOG_LEVEL ?? 'info',
+    writePath: {
+      // The crash point is honoured only when crash points are explicitly allowed.
+      crashAt: e.METABUYER_ALLOW_CRASH_POINTS === '1' ? e.METABUYER_CRASH_AT : undefined,
+      leaseMs: e.METABUYER_LEASE_MS ?? DEFAULT_LEASE_MS,
+      heartbeatMs: Math.max(200, Math.floor((e.METABUYER_LEASE_MS ?? DEFAULT_LEASE_MS) / 4)),
+    },
   };
   return deepFreeze(config);
 }

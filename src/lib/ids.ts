@@ -18,6 +18,7 @@ export const ID_PREFIXES = [
   'conf', // execution confirmation
   'log', // action log entry
   'obx', // outbox message
+  'proc', // a running process (its lease)
   'msg', // Slack message reference
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
