@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, ne, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { outbox } from '../schema/index.js';
 import { ownerAlive } from './process-leases.js';
@@ -55,7 +55,7 @@ export async function claimOutbox(
       and(
         opts.topics ? inArray(outbox.topic, opts.topics) : undefined,
         or(
-          and(eq(outbox.state, 'pending'), sql`${outbox.availableAt} <= ${opts.now}`),
+          and(eq(outbox.state, 'pending'), lte(outbox.availableAt, opts.now)),
           and(eq(outbox.state, 'claimed'), sql`not ${ownerAlive(outbox.ownerId, opts.leaseMs)}`),
         ),
       ),
@@ -107,7 +107,7 @@ export async function markOutboxFailed(
       ownerId: null,
       lastError: failure.error.slice(0, 2000),
       availableAt: new Date(failure.now.getTime() + failure.retryAfterMs),
-      finishedAt: sql`case when ${outbox.attempts} >= ${failure.maxAttempts} then ${failure.now}::timestamptz else null end`,
+      finishedAt: sql`case when ${outbox.attempts} >= ${failure.maxAttempts} then ${failure.now.toISOString()}::timestamptz else null end`,
     })
     .where(and(eq(outbox.id, id), ne(outbox.state, 'done')))
     .returning();

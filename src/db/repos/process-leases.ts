@@ -31,7 +31,7 @@ export async function stopLease(db: Db, id: string): Promise<void> {
  * younger than the lease. A missing owner (null, or a row pruned long ago) is not alive.
  */
 export function ownerAlive(ownerColumn: unknown, leaseMs: number) {
-  return sql`exists (select 1 from ${processLeases} p where p.id = ${ownerColumn} and p.stopped_at is null and p.heartbeat_at >= now() - make_interval(secs => ${leaseMs / 1000}))`;
+  return sql`exists (select 1 from ${processLeases} p where p.id = ${ownerColumn} and p.stopped_at is null and p.heartbeat_at >= now() - ${Math.round(leaseMs)}::int * interval '1 millisecond')`;
 }
 
 /** Whether each of these processes is alive now. */
@@ -44,7 +44,7 @@ export async function aliveOwners(db: Db, ids: string[], leaseMs: number): Promi
       and(
         sql`${processLeases.id} in ${ids}`,
         isNull(processLeases.stoppedAt),
-        sql`${processLeases.heartbeatAt} >= now() - make_interval(secs => ${leaseMs / 1000})`,
+        sql`${processLeases.heartbeatAt} >= now() - ${Math.round(leaseMs)}::int * interval '1 millisecond'`,
       ),
     );
   return new Set(rows.map((r) => r.id));
