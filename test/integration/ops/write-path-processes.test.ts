@@ -76,9 +76,7 @@ describe('the write path across real processes', () => {
     const { h, plan } = await approvedWorld();
     const env = processEnv(h);
     const runs = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        runProcess(['execute-actions', '--confirm', 'sandbox', '--json'], env),
-      ),
+      Array.from({ length: 5 }, () => runProcess(['execute-actions', '--confirm', 'sandbox', '--json'], env)),
     );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const applied = runs.map((r) => r.json().applied as number);
@@ -89,7 +87,7 @@ describe('the write path across real processes', () => {
     const outcomes = outcomesBy(await logOf(h), 'execute');
     for (const a of plan) expect(outcomes.get(a.key), a.key).toEqual(['applied']);
     expect(Object.values(await statuses(h)).every((s) => s === 'applied')).toBe(true);
-  }, 120_000);
+  }, 300_000);
 
   const points: CrashPoint[] = ['after_claim', 'after_intent', 'after_write', 'after_readback'];
   it.concurrent.each(points)(
@@ -141,9 +139,9 @@ describe('the write path across real processes', () => {
       writes = await writesPerEntity(h);
       for (const a of plan) {
         expect(writes.get(a.entity_id), `${point} rollback ${a.key}`).toBe(2);
-        expect(String((await h.object(a.entity_id))[a.type === 'set_status' ? 'status' : 'daily_budget'])).toBe(
-          String(a.from),
-        );
+        expect(
+          String((await h.object(a.entity_id))[a.type === 'set_status' ? 'status' : 'daily_budget']),
+        ).toBe(String(a.from));
       }
       const log = await logOf(h);
       const rolledBack = outcomesBy(log, 'rollback');
@@ -154,6 +152,6 @@ describe('the write path across real processes', () => {
       }
       expect(Object.values(await statuses(h)).every((s) => s === 'rolled_back')).toBe(true);
     },
-    180_000,
+    400_000,
   );
 });
