@@ -32,8 +32,11 @@ import { recentWrites } from './history.js';
 import { withObjectLock } from './object-lock.js';
 import { processIdentity } from './process-identity.js';
 
-/** An action whose write has no known outcome is not re-sent before this long after it went unknown. */
-const UNKNOWN_GRACE_MS = 5 * 60_000;
+/**
+ * An action whose write has no known outcome is not re-sent before this long after it went unknown: a
+ * slow write may still land, and only then does the old value live prove it never took effect.
+ */
+export const UNKNOWN_GRACE_MS = 5 * 60_000;
 
 export interface ExecutionRun {
   readonly db: Db;

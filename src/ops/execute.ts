@@ -11,7 +11,7 @@ import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { agentConfigOf } from './agent-config.js';
 import { resolveAgent } from './agent-scope.js';
-import { openExecutionRun } from './execute-run.js';
+import { openExecutionRun, UNKNOWN_GRACE_MS } from './execute-run.js';
 import {
   type ConfirmWord,
   refuseUnlessConfirmed,
@@ -21,7 +21,7 @@ import {
 import type { WriteSeams } from './guarded-write.js';
 
 /** An action whose write has no known outcome is not re-sent before this long after it went unknown. */
-export const EXECUTION_LEASE_MS = 5 * 60_000;
+export const EXECUTION_LEASE_MS = UNKNOWN_GRACE_MS;
 
 export type ExecuteOutcome = 'applied' | 'skipped' | 'failed' | 'unknown';
 export interface ExecuteActionResult {
