@@ -19,6 +19,7 @@ const EXPECTED_TABLES = [
   'outbox',
   'plan_actions',
   'plans',
+  'process_leases',
   'recommendations',
   'runs',
   'slack_messages',
