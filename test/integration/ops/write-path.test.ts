@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cliActor } from '../../../src/domain/actor.js';
 import { EXECUTION_LEASE_MS } from '../../../src/ops/execute.js';
-import { executeActions } from '../../../src/ops/write-commands.js';
+import { executeActions, rollbackActions } from '../../../src/ops/write-commands.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 
 /** Crash, race and unknown-outcome behaviour of the executor, stopped at exact points by its seams. */
@@ -155,5 +155,34 @@ describe('the write path', () => {
     expect(r.results.find((x) => x.key === target.key)!.outcome).toBe('applied');
     expect(await writesTo(target.entity_id)).toHaveLength(1);
     expect((await outcomesOf(target.key)).map((o: { event: string }) => o.event)).toEqual(['reconciled']);
+  });
+
+  it('marks a rollback rolled back only once its write took effect', async () => {
+    await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
+    const newest = plan.at(-1)!;
+    await h.fault({
+      method: 'POST',
+      path: `^/${newest.entity_id}$`,
+      times: 1,
+      status: 400,
+      error: { code: 100, message: 'Invalid parameter', is_transient: false },
+    });
+    const refused = await rollbackActions(h.ctx, { confirm: 'sandbox', actor: tester, limit: 1 });
+    expect(refused).toMatchObject({ rolled_back: 0, failed: 1 });
+    const status = (await expectOk(h.cli('status', '--json'))).json().plan.counts;
+    expect(status).toEqual({ applied: plan.length });
+
+    // The write still stands, so it can be rolled back again — once.
+    const again = await rollbackActions(h.ctx, { confirm: 'sandbox', actor: tester, limit: 1 });
+    expect(again).toMatchObject({ rolled_back: 1, failed: 0 });
+    expect(await writesTo(newest.entity_id)).toHaveLength(3);
+    expect(
+      String((await h.object(newest.entity_id))[newest.type === 'set_status' ? 'status' : 'daily_budget']),
+    ).toBe(String(newest.from));
+    const rollbacks = (await expectOk(h.cli('action-log', '--limit', '100', '--json')))
+      .json()
+      .entries.filter((e: { kind: string; event: string }) => e.kind === 'rollback' && e.event !== 'intent')
+      .map((e: { event: string }) => e.event);
+    expect(rollbacks).toEqual(['applied', 'failed']);
   });
 });
