@@ -65,6 +65,8 @@ async function withDatabaseLock<T>(ctx: AppContext, objectId: string, fn: () => 
       await reserved`select pg_advisory_unlock(${LOCK_NAMESPACE}, hashtext(${objectId}))`.catch(() => {});
     }
   } finally {
+    // The connection goes back to the pool: leave no session setting behind.
+    await reserved.unsafe('reset lock_timeout').catch(() => {});
     reserved.release();
   }
 }
