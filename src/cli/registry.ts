@@ -13,7 +13,7 @@ import { setupCommand } from './commands/setup.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 import { syncApprovalsCommand } from './commands/sync-approvals.js';
-import { executeActionsCommand, rollbackActionsCommand } from './commands/writes.js';
+import { executeActionsCommand, reconcileCommand, rollbackActionsCommand } from './commands/writes.js';
 
 /** Every command, in the order `metabuyer help` lists them. */
 export const COMMANDS: AnyCommand[] = [
@@ -34,6 +34,7 @@ export const COMMANDS: AnyCommand[] = [
   executeActionsCommand,
   actionLogCommand,
   rollbackActionsCommand,
+  reconcileCommand,
   pauseAgentCommand,
   resumeAgentCommand,
   seedSandboxCommand,

@@ -5,7 +5,9 @@
  *   proposed → approved | rejected          (APPROVE / REJECT; CLEAR returns to proposed)
  *   approved | proposed(no approval needed) → executing → applied | failed | stale | unknown
  *   unknown → applied | failed              (reconciled by reading live state, never by retrying)
- *   applied → rolled_back
+ *   applied → rolling_back → rolled_back | applied (refused or failed: the write stands)
+ *
+ * `executing` and `rolling_back` carry the owner process; when it dies they are reconciled from live state.
  */
 export const ACTION_STATUSES = [
   'proposed',
@@ -16,6 +18,7 @@ export const ACTION_STATUSES = [
   'failed',
   'stale',
   'unknown',
+  'rolling_back',
   'rolled_back',
 ] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
@@ -47,6 +50,7 @@ export function executionReadiness(status: ActionStatus, requiresApproval: boole
     case 'rejected':
       return { ready: false, reason: 'rejected' };
     case 'executing':
+    case 'rolling_back':
       return { ready: false, reason: 'in_progress' };
     default:
       return { ready: false, reason: 'already_executed' };

@@ -26,6 +26,10 @@ const httpUrl = (what: string) =>
     }
   }, `must be an http(s) URL such as ${what}`);
 
+/** Where a test may kill a process running the write path (../shared/ARCHITECTURE.md, crash points). */
+export const CRASH_POINTS = ['after_claim', 'after_intent', 'after_write', 'after_readback'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
 const envSchema = z.object({
   METABUYER_HOME: optional(z.string().min(1)),
   DATABASE_URL: optional(
@@ -56,6 +60,16 @@ const envSchema = z.object({
       .min(0, 'must be between 0 and 3600')
       .max(3600, 'must be between 0 and 3600'),
   ),
+  // Tests only (not in the README): kill the process with SIGKILL at one point of the write path.
+  METABUYER_ALLOW_CRASH_POINTS: optional(z.string()),
+  METABUYER_CRASH_AT: optional(z.enum(CRASH_POINTS)),
+  METABUYER_LEASE_MS: optional(
+    z.coerce
+      .number({ message: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(500, 'must be at least 500')
+      .max(3_600_000, 'must be at most 3600000'),
+  ),
 });
 
 export interface Config {
@@ -84,7 +98,17 @@ export interface Config {
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Embedded mode: how long a process waits for another one holding METABUYER_HOME. */
   readonly lockWaitMs: number;
+  readonly writePath: {
+    /** Tests only: the point where a process running the write path kills itself (SIGKILL). */
+    readonly crashAt: CrashPoint | undefined;
+    /** A process whose heartbeat is older than this is dead: its claims may be reconciled. */
+    readonly leaseMs: number;
+    /** How often a process renews its lease. */
+    readonly heartbeatMs: number;
+  };
 }
+
+export const DEFAULT_LEASE_MS = 30_000;
 
 export function parseConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
   const result = envSchema.safeParse(env);
@@ -124,6 +148,12 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL ?? 'info',
     lockWaitMs: Math.round((e.METABUYER_LOCK_WAIT_SECONDS ?? 30) * 1000),
+    writePath: {
+      // The crash point is honoured only when crash points are explicitly allowed.
+      crashAt: e.METABUYER_ALLOW_CRASH_POINTS === '1' ? e.METABUYER_CRASH_AT : undefined,
+      leaseMs: e.METABUYER_LEASE_MS ?? DEFAULT_LEASE_MS,
+      heartbeatMs: Math.max(200, Math.floor((e.METABUYER_LEASE_MS ?? DEFAULT_LEASE_MS) / 4)),
+    },
   };
   return deepFreeze(config);
 }

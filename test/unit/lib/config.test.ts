@@ -104,3 +104,32 @@ describe('configuration', () => {
     expect(JSON.stringify(err.toJSON())).not.toContain(badToken);
   });
 });
+
+describe('write-path settings (tests only)', () => {
+  it('ignores a crash point unless crash points are explicitly allowed', () => {
+    expect(parseConfig({ METABUYER_CRASH_AT: 'after_write' }, '/srv/app').writePath.crashAt).toBeUndefined();
+    expect(
+      parseConfig({ METABUYER_ALLOW_CRASH_POINTS: 'true', METABUYER_CRASH_AT: 'after_write' }, '/srv/app')
+        .writePath.crashAt,
+    ).toBeUndefined();
+    expect(
+      parseConfig({ METABUYER_ALLOW_CRASH_POINTS: '1', METABUYER_CRASH_AT: 'after_write' }, '/srv/app')
+        .writePath.crashAt,
+    ).toBe('after_write');
+  });
+
+  it('refuses an unknown crash point, naming the variable', () => {
+    expect(failureOf({ METABUYER_CRASH_AT: 'before_lunch' }).message).toMatch(/METABUYER_CRASH_AT/);
+  });
+
+  it('presumes a process dead after a 30 s silence by default, and takes a shorter lease for tests', () => {
+    expect(parseConfig({}, '/srv/app').writePath).toMatchObject({ leaseMs: 30_000, heartbeatMs: 7_500 });
+    expect(parseConfig({ METABUYER_LEASE_MS: '1000' }, '/srv/app').writePath).toMatchObject({
+      leaseMs: 1000,
+      heartbeatMs: 250,
+    });
+    expect(failureOf({ METABUYER_LEASE_MS: '10' }).message).toMatch(
+      /METABUYER_LEASE_MS must be at least 500/,
+    );
+  });
+});
