@@ -112,6 +112,21 @@ export interface TrackingEvidence {
   baselinePurchases: number;
 }
 
+/**
+ * How far the purchases behind a conversion verdict have matured (src/domain/maturity.ts), and whether
+ * the action was held because it would not survive the purchases still to come.
+ */
+export interface MaturityEvidence {
+  /** Percent of the eventual purchases already reported (94 = "purchases 94 % matured"). */
+  purchasesPct: number;
+  valuePct: number;
+  basis: 'daily' | 'youngest_day' | 'mature';
+  /** Window days still maturing, with the percent of their purchases in. */
+  immatureDays: Array<{ date: string; reportedPct: number }>;
+  /** True when the action was held: the verdict does not hold once the missing purchases are allowed for. */
+  held: boolean;
+}
+
 export type ScaleHoldReason = 'learning' | 'recent_increase' | 'recent_significant_edit';
 
 export interface ScaleHold {
@@ -140,6 +155,8 @@ export interface Evidence {
   spike: SpikeEvidence | null;
   tracking: TrackingEvidence | null;
   hold: ScaleHold | null;
+  /** Conversion rules: the data's maturity (null for rules that do not read purchases). */
+  maturity: MaturityEvidence | null;
   /** Other rules that fired on this entity and were folded into this recommendation. */
   alsoTriggered: RuleId[];
   /** Set when the action was withheld because the data behind it cannot be trusted. */
