@@ -102,6 +102,19 @@ export interface SpikeEvidence {
   baseline: Pick<DailyPoint, 'date' | 'spend'>[];
 }
 
+/** spend_spike on a unit with a daily budget: Meta's allowance (rules/spend-spike.ts). */
+export interface AllowanceEvidence {
+  /** Minor units. */
+  dailyBudget: number;
+  dayRatio: number;
+  withinDay: boolean;
+  weekSince: string;
+  /** Minor units. */
+  weekSpend: number;
+  weekRatio: number;
+  withinWeek: boolean;
+}
+
 export interface TrackingEvidence {
   recentSince: string;
   recentUntil: string;
@@ -153,6 +166,7 @@ export interface Evidence {
   thresholds: Record<string, number>;
   excluded: ExcludedDelivery | null;
   spike: SpikeEvidence | null;
+  allowance: AllowanceEvidence | null;
   tracking: TrackingEvidence | null;
   hold: ScaleHold | null;
   /** Conversion rules: the data's maturity (null for rules that do not read purchases). */

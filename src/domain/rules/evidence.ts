@@ -61,6 +61,7 @@ export function baseEvidence(
     thresholds: {},
     excluded: null,
     spike: null,
+    allowance: null,
     tracking: null,
     hold: null,
     maturity: null,
