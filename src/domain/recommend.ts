@@ -2,12 +2,14 @@ import type { AgentConfig } from './agent-config.js';
 import type { AppliedAction } from './history.js';
 import { compareRecommendations } from './ordering.js';
 import { type Recommendation, RULE_ORDER, type RuleId, SEVERITY_ORDER } from './recommendation.js';
+import type { PausedByUs } from './revive.js';
 import { buildRuleContext } from './rules/build-context.js';
 import type { RuleContext } from './rules/context.js';
 import { highCpa } from './rules/high-cpa.js';
 import { highFrequency } from './rules/high-frequency.js';
 import { lowCtr } from './rules/low-ctr.js';
 import { lowRoas } from './rules/low-roas.js';
+import { revive } from './rules/revive.js';
 import { scaleWinner } from './rules/scale-winner.js';
 import { spendSpike } from './rules/spend-spike.js';
 import { trackingBroken } from './rules/tracking-broken.js';
@@ -44,6 +46,11 @@ export interface RecommendInput {
   config: AgentConfig;
   /** Writes already made (applied actions and rollbacks), for the scale cooldown. */
   history?: readonly AppliedAction[];
+  /**
+   * Entities MetaBuyer paused, and when (revive.ts: pausedByUs over the action log). Revive proposes
+   * re-activating those whose figures now meet the target.
+   */
+  pausedByUs?: readonly PausedByUs[];
   /** The engine's "now"; defaults to the snapshot's takenAt. */
   now?: string;
 }
@@ -83,6 +90,7 @@ const CONVERSION_RULES: ReadonlySet<RuleId> = new Set([
   'zero_conversions',
   'low_roas',
   'scale_winner',
+  'revive',
 ]);
 
 function actionStrength(rec: Recommendation): number {
@@ -157,6 +165,14 @@ export function recommend(input: RecommendInput): Recommendation[] {
       const rec = rule(ctx, entity);
       if (rec) found.push(rec);
     }
+  }
+  const reconsidered = new Set<string>();
+  for (const paused of input.pausedByUs ?? []) {
+    if (reconsidered.has(paused.entityId)) continue;
+    reconsidered.add(paused.entityId);
+    const entity = ctx.entities.get(paused.entityId);
+    const rec = entity ? revive(ctx, entity, paused) : null;
+    if (rec) found.push(rec);
   }
   const tracking = trackingBroken(ctx);
   if (tracking) found.push(tracking);

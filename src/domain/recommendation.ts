@@ -11,6 +11,7 @@ export const RULE_IDS = [
   'spend_spike',
   'high_frequency',
   'low_ctr',
+  'revive',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -171,6 +172,8 @@ export interface Evidence {
   hold: ScaleHold | null;
   /** Conversion rules: the data's maturity (null for rules that do not read purchases). */
   maturity: MaturityEvidence | null;
+  /** revive: when MetaBuyer paused the entity. */
+  pausedAt?: string;
   /** Other rules that fired on this entity and were folded into this recommendation. */
   alsoTriggered: RuleId[];
   /** Set when the action was withheld because the data behind it cannot be trusted. */

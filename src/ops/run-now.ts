@@ -14,7 +14,7 @@ import { readAccountSnapshot } from '../meta/snapshot-reader.js';
 import { agentConfigOf } from './agent-config.js';
 import { refuseIfHalted, resolveAgent } from './agent-scope.js';
 import { withMeta } from './credentials.js';
-import { recentWrites } from './history.js';
+import { ourPauses, recentWrites } from './history.js';
 
 export interface RunNowResult {
   runId: string;
@@ -66,7 +66,8 @@ export async function runNow(
     });
     input.onProgress?.(`Read ${snapshot.entities.length} objects in ${calls} Graph calls; recommending…`);
     const history = await recentWrites(db, agent.id, started);
-    const recommendations = recommend({ snapshot, config, history, now: started.toISOString() });
+    const pausedByUs = await ourPauses(db, agent.id, started);
+    const recommendations = recommend({ snapshot, config, history, pausedByUs, now: started.toISOString() });
     const summary = summarize(snapshot);
     const finished = ctx.clock.now();
     await completeRun(db, run.id, snapshot, { ...summary }, calls, finished, async (tx) => {

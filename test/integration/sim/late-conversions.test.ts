@@ -102,4 +102,26 @@ describe('late conversions through the simulator', () => {
     expect(late.action).toMatchObject({ to: 'PAUSED' });
     expect(late.evidence.maturity).toMatchObject({ purchasesPct: 100, held: false });
   });
+
+  it('proposes reviving a paused ad set once its late conversions bring its CPA under target', async () => {
+    // Target $130. At the pause the reported CPA was $183 (62 of 90 purchases in); matured it is $126.
+    const c = parseAgentConfig({ targetCpaMinor: 13_000, conversionLag: SLOW_LAG });
+    const pausedByUs = [{ entityId: '51', level: 'adset' as const, at: LAG_NOW }];
+    await client().admin('POST', 'mutate', { id: '51', fields: { status: 'PAUSED' } });
+    const read = async (now: string) => {
+      await client().admin('POST', 'clock', { now });
+      const snapshot = await readAccountSnapshot(meta, { adAccountId: LAG_ACCOUNT, takenAt: now });
+      return recommend({ snapshot, config: c, pausedByUs }).filter((r) => r.rule === 'revive');
+    };
+    expect(await read(LAG_NOW)).toEqual([]);
+    const [rec] = await read(LATER);
+    expect(rec!.action).toEqual({
+      type: 'set_status',
+      level: 'adset',
+      entityId: '51',
+      from: 'PAUSED',
+      to: 'ACTIVE',
+    });
+    expect(rec!.evidence.sentence).toContain('CPA $126 on 90 purchases vs target $130');
+  });
 });
