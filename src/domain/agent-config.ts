@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_LAG_PROFILE, lagProfileProblem } from './conversion-lag.js';
+import { RULE_IDS } from './recommendation.js';
 
 /**
  * Everything one agent is configured with, stored as JSON on the agent's row. Every field has a default
@@ -128,6 +129,16 @@ const conversionLag = z
   })
   .default(DEFAULT_LAG_PROFILE.map((p) => ({ ...p })));
 
+/**
+ * Shadow mode (src/domain/shadow.ts): rules that recommend but never plan, and minimum backtest
+ * precisions (0–1) a rule must show on this account before it proposes actions.
+ */
+const ruleId = z.enum(RULE_IDS);
+const shadow = z.object({
+  rules: z.array(ruleId).default([]),
+  minPrecision: z.partialRecord(ruleId, z.number().gt(0).max(1)).default({}),
+});
+
 export const agentConfigSchema = z.object({
   targetCpaMinor: minorUnits.nullable().default(null),
   targetRoas: z.number().positive().nullable().default(null),
@@ -148,6 +159,7 @@ export const agentConfigSchema = z.object({
   rollbackWindowHours: z.number().positive().default(72),
   planTtlHours: z.number().positive().default(24),
   conversionLag,
+  shadow: shadow.prefault({}),
   rules: rules.prefault({}),
   guardrails: guardrails.prefault({}),
 });

@@ -14,6 +14,7 @@ import { scaleWinner } from './rules/scale-winner.js';
 import { spendSpike } from './rules/spend-spike.js';
 import { trackingBroken } from './rules/tracking-broken.js';
 import { zeroConversions } from './rules/zero-conversions.js';
+import { applyShadow, type MeasuredPrecision, shadowStatuses } from './shadow.js';
 import type { EntityMeta, Snapshot } from './snapshot.js';
 
 /*
@@ -51,6 +52,8 @@ export interface RecommendInput {
    * re-activating those whose figures now meet the target.
    */
   pausedByUs?: readonly PausedByUs[];
+  /** Backtest precision measured per rule on this account, for rules that require a minimum. */
+  precision?: Partial<Record<RuleId, MeasuredPrecision>>;
   /** The engine's "now"; defaults to the snapshot's takenAt. */
   now?: string;
 }
@@ -179,7 +182,9 @@ export function recommend(input: RecommendInput): Recommendation[] {
 
   // Sorting first makes the fold's tie-breaks (and everything after) independent of input order.
   found.sort(compareRecommendations);
-  let recs = foldPerEntity(found);
+  // Shadow before the fold: a rule in shadow proposes nothing, so it must not out-rank a live rule's
+  // action on the same entity.
+  let recs = foldPerEntity(applyShadow(found, shadowStatuses(input.config, input.precision)));
   if (tracking) recs = withholdConversionActions(recs);
   return recs;
 }

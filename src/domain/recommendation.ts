@@ -172,6 +172,8 @@ export interface Evidence {
   hold: ScaleHold | null;
   /** Conversion rules: the data's maturity (null for rules that do not read purchases). */
   maturity: MaturityEvidence | null;
+  /** Set when the rule is in shadow mode: the action it would have proposed, and why it did not. */
+  shadow?: { reason: string; wouldBe: ActionSpec };
   /** revive: when MetaBuyer paused the entity. */
   pausedAt?: string;
   /** Other rules that fired on this entity and were folded into this recommendation. */

@@ -72,3 +72,42 @@ describe('revive', () => {
     ).toEqual([{ entityId: '12', level: 'adset', at: PAUSED_AT }]);
   });
 });
+
+describe('shadow mode', () => {
+  const bad = () => aboAccount().window('11', { spend: 103_050, purchases: 2 }).build();
+
+  it('a rule in shadow still recommends, with the action it would have proposed, and plans nothing', () => {
+    const c = config({ shadow: { rules: ['high_cpa'] } });
+    const recs = recommend({ snapshot: bad(), config: c });
+    const rec = recs.find((r) => r.rule === 'high_cpa' && r.entityId === '11')!;
+    expect(rec.action).toBeNull();
+    expect(rec.evidence.shadow).toMatchObject({
+      reason: 'set to shadow by the agent',
+      wouldBe: { to: 'PAUSED' },
+    });
+    expect(rec.evidence.sentence).toContain('shadow mode');
+    expect(
+      buildPlan({ snapshot: bad(), recommendations: recs, config: c }).actions.some(
+        (a) => a.rule === 'high_cpa',
+      ),
+    ).toBe(false);
+  });
+
+  it('keeps a rule requiring a minimum precision in shadow until its measured interval clears it', () => {
+    const c = config({ shadow: { minPrecision: { high_cpa: 0.7 } } });
+    const unmeasured = recommend({ snapshot: bad(), config: c }).find((r) => r.rule === 'high_cpa')!;
+    expect(unmeasured.evidence.shadow?.reason).toContain('not measured yet');
+    const weak = { verdicts: 10, confirmed: 8, precision: 0.8, low: 0.49, high: 0.94 };
+    expect(
+      recommend({ snapshot: bad(), config: c, precision: { high_cpa: weak } }).find(
+        (r) => r.rule === 'high_cpa',
+      )!.action,
+    ).toBeNull();
+    const strong = { verdicts: 60, confirmed: 57, precision: 0.95, low: 0.86, high: 0.98 };
+    expect(
+      recommend({ snapshot: bad(), config: c, precision: { high_cpa: strong } }).find(
+        (r) => r.rule === 'high_cpa',
+      )!.action,
+    ).toMatchObject({ to: 'PAUSED' });
+  });
+});
