@@ -6,6 +6,7 @@ import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/c
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
+import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
@@ -26,6 +27,8 @@ export interface RunNowResult {
   /** "spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21" */
   summaryLine: string;
   counts: { high: number; medium: number; low: number };
+  /** Rules still in shadow (recommend, never plan), and why. */
+  shadow: ShadowStatus[];
   report: { posted: boolean; detail: string };
 }
 
@@ -114,6 +117,8 @@ export async function runNow(
       graphCalls: calls,
       summaryLine: runSummaryLine(summary, snapshot.account.currency),
       counts,
+      // No measured precision is stored yet: a rule that requires one stays in shadow until it is.
+      shadow: shadowStatuses(config),
       report: config.slackTarget
         ? {
             posted: false,
