@@ -12,6 +12,10 @@ import type { DeliverySums } from './snapshot.js';
  * Money: E = spend − purchases × target CPA over those days (or spend − value / target ROAS), the money
  * spent beyond what its purchases were worth at target. A pause would have saved E; a cut of p % saved
  * p % of it; a raise of p % would have earned p % of −E; a revive −E. Negative = lost.
+ *
+ * The label is an outcome, not the truth: an entity whose true CPA sits at the target is confirmed or
+ * refuted by the luck of the following days. The Wilson interval covers the sampling of verdicts, not
+ * that label noise; a longer horizon (backtest --horizon) shrinks it.
  */
 export interface PrecisionVerdict {
   rule: RuleId;
