@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { updateAgent } from '../db/repos/agents.js';
 import { formatMoney, toMinorUnits } from '../domain/money.js';
+import type { RuleId } from '../domain/recommendation.js';
 import { AppError } from '../lib/errors.js';
 import {
   agentConfigOf,
@@ -30,6 +31,8 @@ export interface SetupChanges {
   protectedEntityIds?: string[];
   protectedNamePatterns?: string[];
   confidenceLevel?: number;
+  /** Rules that recommend but never plan (shadow mode); [] puts every rule back to live. */
+  shadowRules?: RuleId[];
 }
 
 export interface SetupResult {
@@ -75,6 +78,7 @@ export async function setup(
   setGuard('approvalWaiverMaxDecreasePct', c.approvalWaiverMaxDecreasePct);
   setGuard('protectedEntityIds', c.protectedEntityIds);
   setGuard('protectedNamePatterns', c.protectedNamePatterns);
+  if (c.shadowRules !== undefined) draft.shadow = { ...current.shadow, rules: c.shadowRules };
 
   const parsed = storedAgentConfigSchema.safeParse(draft);
   if (!parsed.success) {
@@ -144,6 +148,7 @@ export function describeConfig(c: StoredAgentConfig, currency: string): Record<s
     approvalWaiverMaxDecreasePct: c.guardrails.approvalWaiverMaxDecreasePct,
     protectedEntityIds: c.guardrails.protectedEntityIds,
     protectedNamePatterns: c.guardrails.protectedNamePatterns,
+    shadowRules: c.shadow.rules,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RULE_IDS } from '../../domain/recommendation.js';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -54,13 +55,23 @@ const flagsSchema = z.object({
   'approval-waiver-pct': int(0, 100).optional(),
   'protect-ids': list(z.string().regex(/^\d{1,20}$/, 'must be Meta object ids (digits)')).optional(),
   'protect-names': list(z.string().min(1)).optional(),
+  'shadow-rules': z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(RULE_IDS, { message: `must be rule ids: ${RULE_IDS.join(', ')}` })))
+    .optional(),
 });
 
 export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--approvers U1,U2] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--approvers U1,U2] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {
@@ -106,6 +117,11 @@ export const setupCommand = defineCommand({
       description: 'budget decreases of at most N % need no approval (0: all need approval)',
     },
     'protect-ids': { type: 'string', placeholder: 'ID,ID', description: 'objects never touched' },
+    'shadow-rules': {
+      type: 'string',
+      placeholder: 'RULE,RULE',
+      description: 'rules that recommend but never plan (shadow mode); "" for none',
+    },
     'protect-names': {
       type: 'string',
       placeholder: 'GLOB,GLOB',
@@ -141,6 +157,7 @@ export const setupCommand = defineCommand({
               : f['approval-waiver-pct'],
         protectedEntityIds: f['protect-ids'],
         protectedNamePatterns: f['protect-names'],
+        shadowRules: f['shadow-rules'],
       },
     }),
   text(r) {
