@@ -40,6 +40,14 @@ import type { EntityMeta, Snapshot } from './snapshot.js';
  *
  * History. Past writes (applied actions and rollbacks) feed the 72 h scale cooldown here; the planner's
  * guardrails use the same history for the per-entity cooldown and Meta's 4 budget changes per hour.
+ *
+ * Verdicts that survive late data. Conversion verdicts allow for purchases still to arrive (maturity.ts:
+ * the account's lag profile bounds what is missing); a pause or cut that would not survive them is held
+ * (low, no action, says so), and every conversion verdict shows its maturity. spend_spike tells Meta's
+ * own allowance (1.75 × a day, 7 × a calendar week) from spend beyond it. revive proposes re-activating
+ * what MetaBuyer paused (pausedByUs, from the action log) once its figures meet the target. A rule in
+ * shadow (shadow.ts) recommends with its would-be action in evidence and plans nothing; the backtest
+ * measures each rule's precision against what followed (precision.ts).
  */
 
 export interface RecommendInput {
