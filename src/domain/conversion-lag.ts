@@ -72,7 +72,8 @@ export function maturityHours(profile: LagProfile): number {
  */
 export function reportedCount(matured: number, fraction: number): number {
   if (fraction >= 1 || matured <= 0) return matured;
-  return matured - Math.floor((1 - fraction) * matured + 1e-9);
+  // No rounding slack: reported ≥ fraction × matured must hold, up to floating point.
+  return matured - Math.floor((1 - fraction) * matured);
 }
 
 const hourFormatters = new Map<string, Intl.DateTimeFormat>();
