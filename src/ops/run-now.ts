@@ -7,6 +7,7 @@ import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/c
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
+import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
@@ -16,7 +17,7 @@ import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 import { withMeta } from './credentials.js';
-import { recentWrites } from './history.js';
+import { ourPauses, recentWrites } from './history.js';
 
 export interface RunNowResult {
   runId: string;
@@ -28,6 +29,8 @@ export interface RunNowResult {
   /** "spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21" */
   summaryLine: string;
   counts: { high: number; medium: number; low: number };
+  /** Rules still in shadow (recommend, never plan), and why. */
+  shadow: ShadowStatus[];
   report: { posted: boolean; detail: string };
 }
 
@@ -69,7 +72,8 @@ export async function runNow(
     });
     input.onProgress?.(`Read ${snapshot.entities.length} objects in ${calls} Graph calls; recommending…`);
     const history = await recentWrites(db, agent.id, started);
-    const recommendations = recommend({ snapshot, config, history, now: started.toISOString() });
+    const pausedByUs = await ourPauses(db, agent.id, started);
+    const recommendations = recommend({ snapshot, config, history, pausedByUs, now: started.toISOString() });
     const summary = summarize(snapshot);
     const finished = ctx.clock.now();
     await completeRun(db, run.id, snapshot, { ...summary }, calls, finished, async (tx) => {
@@ -116,6 +120,8 @@ export async function runNow(
       graphCalls: calls,
       summaryLine: runSummaryLine(summary, snapshot.account.currency),
       counts,
+      // No measured precision is stored yet: a rule that requires one stays in shadow until it is.
+      shadow: shadowStatuses(config),
       report: config.slackTarget
         ? {
             posted: false,

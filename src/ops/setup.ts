@@ -4,6 +4,7 @@ import { agentByChannel, updateAgent } from '../db/repos/agents.js';
 import { ensureWorkspace, liveWorkspaceByTeam, workspaceById } from '../db/repos/slack-workspaces.js';
 import { type Actor, actorLabel, SLACK_TEAM_ID } from '../domain/actor.js';
 import { formatMoney, toMinorUnits } from '../domain/money.js';
+import type { RuleId } from '../domain/recommendation.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import {
@@ -37,6 +38,8 @@ export interface SetupChanges {
   protectedEntityIds?: string[];
   protectedNamePatterns?: string[];
   confidenceLevel?: number;
+  /** Rules that recommend but never plan (shadow mode); [] puts every rule back to live. */
+  shadowRules?: RuleId[];
 }
 
 export interface SetupResult {
@@ -119,6 +122,7 @@ export async function setup(
   setGuard('approvalWaiverMaxDecreasePct', c.approvalWaiverMaxDecreasePct);
   setGuard('protectedEntityIds', c.protectedEntityIds);
   setGuard('protectedNamePatterns', c.protectedNamePatterns);
+  if (c.shadowRules !== undefined) draft.shadow = { ...current.shadow, rules: c.shadowRules };
 
   const parsed = storedAgentConfigSchema.safeParse(draft);
   if (!parsed.success) {
@@ -225,6 +229,7 @@ export function describeConfig(c: StoredAgentConfig, currency: string): Record<s
     approvalWaiverMaxDecreasePct: c.guardrails.approvalWaiverMaxDecreasePct,
     protectedEntityIds: c.guardrails.protectedEntityIds,
     protectedNamePatterns: c.guardrails.protectedNamePatterns,
+    shadowRules: c.shadow.rules,
   };
 }
 

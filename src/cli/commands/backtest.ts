@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { formatMoney } from '../../domain/money.js';
 import { backtest } from '../../ops/backtest.js';
 import { runSummaryLine } from '../../ops/run-now.js';
 import { validateFlags } from '../args.js';
@@ -9,7 +10,7 @@ export const backtestCommand = defineCommand({
   name: 'backtest',
   summary: 'replay the engine over each past day of a scenario: what would have fired, and when',
   usage:
-    'metabuyer backtest --scenario FILE [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--ad-account ID] [--json]',
+    'metabuyer backtest --scenario FILE [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--horizon N] [--ad-account ID] [--json]',
   flags: {
     scenario: { type: 'string', placeholder: 'FILE', description: 'a simulator scenario (see examples/)' },
     days: {
@@ -24,6 +25,11 @@ export const backtestCommand = defineCommand({
     },
     'target-roas': { type: 'string', placeholder: 'N', description: 'target return on ad spend' },
     'date-preset': { type: 'string', placeholder: 'P', description: 'decision window (default last_7d)' },
+    horizon: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'days after each verdict that judge it, on matured figures (default 3)',
+    },
   },
   parse(values) {
     return validateFlags(
@@ -49,6 +55,12 @@ export const backtestCommand = defineCommand({
           })
           .optional(),
         'ad-account': z.string().optional(),
+        horizon: z.coerce
+          .number({ message: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be 1 to 28')
+          .max(28, 'must be 1 to 28')
+          .default(3),
       }),
       values,
       this.usage,
@@ -59,6 +71,7 @@ export const backtestCommand = defineCommand({
     return backtest({
       scenarioPath: f.scenario,
       days: f.days,
+      horizonDays: f.horizon,
       ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
       ...(f['target-cpa'] ? { targetCpa: f['target-cpa'] } : {}),
       ...(f['target-roas'] ? { targetRoas: f['target-roas'] } : {}),
@@ -80,6 +93,28 @@ export const backtestCommand = defineCommand({
             .join(', ') || '—',
         ]),
       ),
+    );
+    lines.push(
+      '',
+      `Precision per rule: was each day's would-be action confirmed by the next ${r.horizonDays} day(s), on matured figures?`,
+    );
+    lines.push(
+      r.precision.length === 0
+        ? '  no rule proposed an action'
+        : table(
+            ['rule', 'verdicts', 'confirmed', 'precision', '95 % interval', 'saved (lost)', 'not yet known'],
+            r.precision.map((p) => [
+              p.rule,
+              p.verdicts,
+              p.confirmed,
+              p.precision === null ? '—' : `${Math.round(p.precision * 100)} %`,
+              p.verdicts === 0 ? '—' : `${Math.round(p.low * 100)}–${Math.round(p.high * 100)} %`,
+              p.moneySaved < 0
+                ? `(${formatMoney(-p.moneySaved, r.currency)})`
+                : formatMoney(p.moneySaved, r.currency),
+              p.unlabelled,
+            ]),
+          ),
     );
     lines.push('', 'What fired, and when (by window end):');
     lines.push(
@@ -116,6 +151,16 @@ export const backtestCommand = defineCommand({
         from: a.from,
         to: a.to,
       })),
+    })),
+    horizon_days: r.horizonDays,
+    precision: r.precision.map((p) => ({
+      rule: p.rule,
+      verdicts: p.verdicts,
+      confirmed: p.confirmed,
+      precision: p.precision,
+      interval: { low: p.low, high: p.high, level: 0.95 },
+      money_saved: p.moneySaved,
+      unlabelled: p.unlabelled,
     })),
     firings: r.firings.map((f) => ({
       rule: f.rule,

@@ -38,6 +38,7 @@ export const runNowCommand = defineCommand({
       lines.push(`  [${rec.severity}] ${rec.rule} · ${rec.level} ${rec.entityName}${action}`);
       lines.push(`      ${rec.evidence.sentence}`);
     }
+    for (const s of r.shadow) lines.push(`Shadow: ${s.rule} recommends but does not plan: ${s.reason}.`);
     lines.push(r.report.detail);
     return lines.join('\n');
   },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SLACK_TEAM_ID, SLACK_USER_ID } from '../../domain/actor.js';
+import { RULE_IDS } from '../../domain/recommendation.js';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -65,13 +66,23 @@ const flagsSchema = z.object({
   'approval-waiver-pct': int(0, 100).optional(),
   'protect-ids': list(z.string().regex(/^\d{1,20}$/, 'must be Meta object ids (digits)')).optional(),
   'protect-names': list(z.string().min(1)).optional(),
+  'shadow-rules': z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(RULE_IDS, { message: `must be rule ids: ${RULE_IDS.join(', ')}` })))
+    .optional(),
 });
 
 export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {
@@ -131,6 +142,11 @@ export const setupCommand = defineCommand({
       description: 'budget decreases of at most N % need no approval (0: all need approval)',
     },
     'protect-ids': { type: 'string', placeholder: 'ID,ID', description: 'objects never touched' },
+    'shadow-rules': {
+      type: 'string',
+      placeholder: 'RULE,RULE',
+      description: 'rules that recommend but never plan (shadow mode); "" for none',
+    },
     'protect-names': {
       type: 'string',
       placeholder: 'GLOB,GLOB',
@@ -169,6 +185,7 @@ export const setupCommand = defineCommand({
               : f['approval-waiver-pct'],
         protectedEntityIds: f['protect-ids'],
         protectedNamePatterns: f['protect-names'],
+        shadowRules: f['shadow-rules'],
       },
     }),
   text(r) {

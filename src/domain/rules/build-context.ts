@@ -9,6 +9,7 @@ import {
 import { trailingDays } from '../dates.js';
 import { indexEntities } from '../hierarchy.js';
 import { type AppliedAction, indexHistory } from '../history.js';
+import { immatureDays, lagDays, type Maturity, maturityOf } from '../maturity.js';
 import { addInto, isEmptySums, subtractSums, zeroSums } from '../metrics.js';
 import type { ExcludedDelivery } from '../recommendation.js';
 import type { DeliverySums, EntityMeta, Snapshot } from '../snapshot.js';
@@ -92,12 +93,47 @@ export function buildRuleContext(
   const daysNeeded = Math.max(
     spendSpike.baselineDays + 1,
     trackingBroken.baselineDays + trackingBroken.recentDays,
+    lagDays(config.conversionLag),
   );
   const days = indexDays(
     snapshot.dailyRows,
     trailingDays(yesterday, daysNeeded),
     new Set(['campaign', 'adset']),
   );
+
+  const takenAtMs = Date.parse(snapshot.takenAt);
+  const timezone = snapshot.account.timezone;
+  const young = immatureDays(
+    config.conversionLag,
+    snapshot.window.since,
+    snapshot.window.until,
+    takenAtMs,
+    timezone,
+  );
+  const youngByDate = new Map(young.map((d) => [d.date, d.reported]));
+  const slotOf = new Map(days.dates.map((d, i) => [d, i]));
+  const maturities = new Map<string, Maturity>();
+  let adMaturity: Maturity | undefined;
+  const maturity = (entity: EntityMeta): Maturity => {
+    // Ads have no daily rows: one shared answer (the youngest day's fraction).
+    if (entity.level === 'ad') {
+      adMaturity ??= maturityOf(young, 0, 0, null);
+      return adMaturity;
+    }
+    const known = maturities.get(entity.id);
+    if (known) return known;
+    const own = windowSums(entity.id);
+    const slots = days.byEntity.get(entity.id);
+    const perDay = slots
+      ? (date: string) => {
+          const slot = slotOf.get(date);
+          return slot === undefined ? undefined : slots[slot];
+        }
+      : null;
+    const m = maturityOf(young, own.purchases, own.purchaseValue, perDay);
+    maturities.set(entity.id, m);
+    return m;
+  };
 
   return {
     snapshot,
@@ -109,6 +145,8 @@ export function buildRuleContext(
     history: indexHistory(history),
     windowSums,
     liveSums,
+    maturity,
+    dayReported: (date: string) => youngByDate.get(date) ?? 1,
     dailySeries: (id: string, count: number): DailyPoint[] => entitySeries(days, id, count),
     accountSeries: (count: number): DailyPoint[] => accountSeries(days, count),
   };
