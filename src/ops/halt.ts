@@ -1,6 +1,7 @@
 import type { AppContext } from '../app/context.js';
 import { updateAgent } from '../db/repos/agents.js';
 import { resolveAgent } from './agent-scope.js';
+import { resyncPollSchedule } from './schedule-sync.js';
 
 export interface HaltResult {
   adAccountId: string;
@@ -25,6 +26,7 @@ export async function pauseAgent(
     now,
   );
   ctx.logger.info('agent halted', { agentId: agent.id, reason: input.reason, actor: input.actor });
+  await resyncPollSchedule(ctx, agent.id);
   return toResult(updated, !agent.halted || agent.haltedReason !== input.reason);
 }
 
@@ -41,6 +43,7 @@ export async function resumeAgent(
     now,
   );
   ctx.logger.info('agent resumed', { agentId: agent.id, actor: input.actor });
+  await resyncPollSchedule(ctx, agent.id);
   return toResult(updated, agent.halted);
 }
 

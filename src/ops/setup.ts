@@ -10,6 +10,7 @@ import {
   storedAgentConfigSchema,
 } from './agent-config.js';
 import { resolveAgent } from './agent-scope.js';
+import { resyncPollSchedule } from './schedule-sync.js';
 
 /** What `setup` may change. Money arrives as a decimal in the account currency's major units ("120"). */
 export interface SetupChanges {
@@ -102,6 +103,7 @@ export async function setup(
       now,
     );
     ctx.logger.info('agent configured', { agentId: agent.id, fields: changes.map((ch) => ch.field) });
+    await resyncPollSchedule(ctx, agent.id);
   }
   return {
     adAccountId: agent.adAccountId,

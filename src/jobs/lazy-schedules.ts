@@ -1,0 +1,37 @@
+import type { Redis } from 'ioredis';
+import type { Database } from '../db/client.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../lib/logger.js';
+import type { ScheduleSync } from './schedule-port.js';
+
+/**
+ * The BullMQ schedule port, loaded on first use: commands that never touch a schedule do not pay for
+ * importing BullMQ. The `poll` Queue shares the context's Redis connection, which the context closes.
+ */
+export function lazyBullSchedules(deps: {
+  redis: () => Redis;
+  prefix: string;
+  database: () => Promise<Database>;
+  clock: Clock;
+  logger: Logger;
+}): ScheduleSync {
+  let impl: Promise<ScheduleSync> | undefined;
+  const load = () => {
+    impl ??= (async () => {
+      const [{ Queue }, { BullPollSchedules }] = await Promise.all([
+        import('bullmq'),
+        import('./poll-schedules.js'),
+      ]);
+      const queue = new Queue('poll', { connection: deps.redis(), prefix: deps.prefix });
+      return new BullPollSchedules({ ...deps, queue, onClose: () => queue.close() });
+    })();
+    return impl;
+  };
+  return {
+    sync: async (agentId) => (await load()).sync(agentId),
+    syncAll: async () => (await load()).syncAll(),
+    close: async () => {
+      if (impl) await (await impl).close();
+    },
+  };
+}
