@@ -74,3 +74,22 @@ export async function startOwnRedis(): Promise<OwnRedis> {
   await start();
   return { url, port, stop, restart: start };
 }
+
+/** Removes every queue of a test prefix (jobs, schedulers, events) with a connection of its own. */
+export async function removeQueues(url: string, prefix: string): Promise<void> {
+  const { Queue } = await import('bullmq');
+  const { QUEUE_NAMES } = await import('../../src/jobs/definitions.js');
+  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  try {
+    for (const name of QUEUE_NAMES) {
+      const q = new Queue(name, { connection: redis, prefix });
+      await q.obliterate({ force: true }).catch(() => {});
+      await q.close();
+    }
+    // Keys of our own under the prefix (Slack pacing tokens).
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allAgents } from '../../../src/db/repos/agents.js';
 import { pollSchedulerId } from '../../../src/jobs/poll-schedules.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
-import { uniquePrefix } from '../../support/redis.js';
+import { removeQueues, uniquePrefix } from '../../support/redis.js';
 import { TEST_REDIS_URL } from '../../support/services.js';
 
 /**
@@ -27,10 +27,10 @@ describe('poll schedules follow pause, resume and setup', () => {
   });
 
   afterAll(async () => {
-    await poll?.obliterate({ force: true }).catch(() => {});
     await poll?.close();
     redis?.disconnect();
     await h?.close();
+    await removeQueues(TEST_REDIS_URL, prefix);
   });
 
   const schedulers = () => poll.getJobSchedulers(0, -1, true);
