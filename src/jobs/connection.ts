@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from '../lib/logger.js';
 
 /**
  * Redis connections for BullMQ, from REDIS_URL. ioredis reads host, port, password, TLS (rediss://) and
@@ -10,18 +11,41 @@ import { Redis, type RedisOptions } from 'ioredis';
  * enqueuing or re-scheduling — would rather fail fast with a clear message than hang, so they keep a
  * small retry budget and do not queue commands while offline.
  */
-export function workerConnection(redisUrl: string, name: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: name, lazyConnect: false });
+export function workerConnection(redisUrl: string, name: string, logger?: Logger): Redis {
+  return watched(new Redis(redisUrl, { maxRetriesPerRequest: null, connectionName: name }), name, logger);
 }
 
-export function producerConnection(redisUrl: string, name: string, extra: RedisOptions = {}): Redis {
-  return new Redis(redisUrl, {
+export function producerConnection(
+  redisUrl: string,
+  name: string,
+  logger?: Logger,
+  extra: RedisOptions = {},
+): Redis {
+  const redis = new Redis(redisUrl, {
     maxRetriesPerRequest: 2,
     enableOfflineQueue: true,
     connectTimeout: 5_000,
     connectionName: name,
     ...extra,
   });
+  return watched(redis, name, logger);
+}
+
+/**
+ * ioredis reconnects by itself; an unheard 'error' event would only be printed to the console by it.
+ * Log the first failure of an outage and its recovery, not every reconnect attempt.
+ */
+function watched(redis: Redis, name: string, logger: Logger | undefined): Redis {
+  let down = false;
+  redis.on('error', (e: Error) => {
+    if (!down) logger?.warn('redis connection lost; reconnecting', { connection: name, error: e.message });
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger?.info('redis connection back', { connection: name });
+    down = false;
+  });
+  return redis;
 }
 
 /** Closes a connection politely, or drops it if Redis does not answer. */

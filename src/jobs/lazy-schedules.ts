@@ -23,6 +23,8 @@ export function lazyBullSchedules(deps: {
         import('./poll-schedules.js'),
       ]);
       const queue = new Queue('poll', { connection: deps.redis(), prefix: deps.prefix });
+      // The context's connection reports its own trouble; commands fail with their own message.
+      queue.on('error', (e: Error) => deps.logger.debug('poll queue error', { error: e.message }));
       return new BullPollSchedules({ ...deps, queue, onClose: () => queue.close() });
     })();
     return impl;

@@ -62,6 +62,8 @@ export class JobQueues {
         prefix: this.prefix,
         defaultJobOptions: defaultJobOptions(name),
       });
+      // Connection trouble is logged once by the connection itself (see connection.ts).
+      q.on('error', () => {});
       this.queues.set(name, q);
     }
     return q;

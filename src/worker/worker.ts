@@ -65,8 +65,8 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
   const logger = ctx.logger.child({ component: 'worker' });
   const metrics = opts.metrics ?? new WorkerMetrics(logger);
   // Workers block on Redis and must ride out its restarts; everything else should fail fast and say so.
-  const consumer = workerConnection(config.redisUrl, 'metabuyer-worker');
-  const producer = producerConnection(config.redisUrl, 'metabuyer-worker-producer');
+  const consumer = workerConnection(config.redisUrl, 'metabuyer-worker', logger);
+  const producer = producerConnection(config.redisUrl, 'metabuyer-worker-producer', logger);
   const queues = new JobQueues(producer, prefix);
   const database = () => ctx.database();
   const schedules = new BullPollSchedules({

@@ -22,7 +22,9 @@ describe('poll schedules follow pause, resume and setup', () => {
     h = await startOpsHarness({ env: { REDIS_URL: TEST_REDIS_URL, METABUYER_QUEUE_PREFIX: prefix } });
     await h.onboard();
     redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: 2 });
+    redis.on('error', () => {});
     poll = new Queue('poll', { connection: redis, prefix });
+    poll.on('error', () => {});
     agentId = (await allAgents((await h.ctx.database()).db))[0]!.id;
   });
 
