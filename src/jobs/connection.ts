@@ -48,8 +48,35 @@ function watched(redis: Redis, name: string, logger: Logger | undefined): Redis 
   return redis;
 }
 
-/** Closes a connection politely, or drops it if Redis does not answer. */
-export async function closeConnection(redis: Redis): Promise<void> {
+/** Closes a connection politely, or drops it if Redis does not answer within `graceMs` (it may be down). */
+export async function closeConnection(redis: Redis, graceMs = 1_000): Promise<void> {
   if (redis.status === 'end') return;
-  await redis.quit().catch(() => redis.disconnect());
+  let timer: NodeJS.Timeout | undefined;
+  const polite = redis.quit().then(
+    () => true,
+    () => false,
+  );
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), graceMs);
+  });
+  const quitted = await Promise.race([polite, late]);
+  clearTimeout(timer);
+  if (!quitted) redis.disconnect();
+}
+
+/** Waits for `work` at most `ms`; returns whether it finished. Shutdown steps must not hang on a dead Redis. */
+export async function within(ms: number, work: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  const done = await Promise.race([
+    work.then(
+      () => true as const,
+      () => true as const,
+    ),
+    late,
+  ]);
+  clearTimeout(timer);
+  return done;
 }

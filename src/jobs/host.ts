@@ -11,6 +11,7 @@ import type { Redis } from 'ioredis';
 import { AppError, isAppError } from '../lib/errors.js';
 import type { Logger } from '../lib/logger.js';
 import type { WorkerMetrics } from '../worker/metrics.js';
+import { within } from './connection.js';
 import type { JobDefinition, PayloadOf, QueueName } from './definitions.js';
 import { describeIssues, type JobQueues } from './queues.js';
 
@@ -134,18 +135,13 @@ export class JobHost {
    * Returns whether everything finished in time.
    */
   async close(deadlineMs: number): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const graceful = Promise.all(this.workers.map((w) => w.close())).then(() => true);
-    const deadline = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), deadlineMs);
-    });
-    const finished = await Promise.race([graceful, deadline]);
-    clearTimeout(timer);
+    const finished = await within(deadlineMs, Promise.all(this.workers.map((w) => w.close())));
     if (!finished) {
+      // BullMQ cannot force a close that has begun; the caller drops the Redis connections instead, and
+      // the cut-short jobs' locks lapse so the stalled-job check hands them to another worker.
       this.opts.logger.warn('jobs still running at the shutdown deadline; closing anyway', {
         deadline_ms: deadlineMs,
       });
-      await Promise.all(this.workers.map((w) => w.close(true).catch(() => {})));
     }
     return finished;
   }

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
+import { within } from './connection.js';
 import type { ScheduleSync } from './schedule-port.js';
 
 /**
@@ -25,7 +26,12 @@ export function lazyBullSchedules(deps: {
       const queue = new Queue('poll', { connection: deps.redis(), prefix: deps.prefix });
       // The context's connection reports its own trouble; commands fail with their own message.
       queue.on('error', (e: Error) => deps.logger.debug('poll queue error', { error: e.message }));
-      return new BullPollSchedules({ ...deps, queue, onClose: () => queue.close() });
+      // Closing must not hang a command on a Redis that is down.
+      return new BullPollSchedules({
+        ...deps,
+        queue,
+        onClose: () => within(2_000, queue.close()).then(() => {}),
+      });
     })();
     return impl;
   };

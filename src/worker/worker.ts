@@ -1,7 +1,7 @@
 import type { JobType } from 'bullmq';
 import { sql } from 'drizzle-orm';
 import type { AppContext } from '../app/context.js';
-import { closeConnection, producerConnection, workerConnection } from '../jobs/connection.js';
+import { closeConnection, producerConnection, within, workerConnection } from '../jobs/connection.js';
 import type { QueueName } from '../jobs/definitions.js';
 import { pollAgentJob, postReportJob } from '../jobs/definitions.js';
 import { pollHandler } from '../jobs/handlers/poll.js';
@@ -165,7 +165,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
       logger.info('worker stopping: no new jobs; waiting for jobs in hand', { deadline_ms: deadlineMs });
       const finished = await host.close(deadlineMs);
       await http?.close();
-      await queues.close().catch(() => {});
+      await within(2_000, queues.close());
       await Promise.all([closeConnection(consumer), closeConnection(producer)]);
       logger.info('worker stopped', { finished_in_time: finished });
       return finished;

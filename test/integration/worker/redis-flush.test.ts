@@ -104,4 +104,26 @@ describe('poll schedules survive a Redis flush', () => {
     }
     expect(status).toBe(200);
   });
+
+  it('pause-agent halts the agent even while Redis is down; the next worker start removes its schedule', async () => {
+    await redisServer.stop();
+    const started = Date.now();
+    const r = await h.cli(
+      'pause-agent',
+      '--ad-account',
+      '1000000001',
+      '--reason',
+      'redis maintenance window',
+    );
+    expect(r.code).toBe(0);
+    expect(Date.now() - started).toBeLessThan(6_000);
+    const { db } = await h.ctx.database();
+    expect((await allAgents(db)).find((a) => a.id === ids.first)!.halted).toBe(true);
+    expect(h.logLines.some((l) => l.includes('poll schedule not updated now'))).toBe(true);
+
+    await redisServer.restart();
+    await worker!.close(2_000);
+    worker = await startWorker(h.ctx, { metricsPort: null });
+    expect(await keys()).toEqual([pollSchedulerId(ids.second)]);
+  });
 });
