@@ -88,6 +88,8 @@ describe('metabuyer worker: poll, plan, report', () => {
     expect(report!.args.thread_ts).toBeUndefined();
     expect(queue!.args.thread_ts).toBeDefined();
     expect(queue!.args.text).toContain('A1:');
+    // One channel, two messages: the second waited out the channel's spacing (200 ms here) off the lock.
+    expect(queue!.at - report!.at).toBeGreaterThanOrEqual(150);
 
     const stored = await (await db()).select().from(slackMessages).where(eq(slackMessages.agentId, agentId));
     const reportRow = stored.find((m) => m.kind === 'report')!;
