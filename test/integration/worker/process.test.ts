@@ -72,7 +72,8 @@ describe('metabuyer worker process', () => {
         const r = await fetch(`http://127.0.0.1:${port}/healthz`);
         return r.status === 200 ? r : undefined;
       },
-      45_000,
+      // tsx compiles the sources at start: slow on a busy machine.
+      100_000,
     );
     expect(health.headers.get('content-type')).toContain('application/json');
     expect(await health.json()).toMatchObject({
@@ -90,7 +91,7 @@ describe('metabuyer worker process', () => {
       expect(text).toContain(`metabuyer_queue_jobs{queue="${q}",state="waiting"} 0`);
     }
     expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
-  });
+  }, 120_000);
 
   it('keeps its queues in the Redis database REDIS_URL names', async () => {
     const redis = new Redis(redisUrlWithDb, { maxRetriesPerRequest: 2 });
@@ -109,7 +110,8 @@ describe('metabuyer worker process', () => {
     child.kill('SIGTERM');
     const code = await exit;
     expect(code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5_000 + 3_000);
+    // The deadline (5 s) plus closing connections, on a machine that may be busy.
+    expect(Date.now() - started).toBeLessThan(5_000 + 5_000);
     expect(stderr).toContain('"msg":"worker stopped"');
   });
 });
