@@ -13,6 +13,7 @@ import { setupCommand } from './commands/setup.js';
 import { simCommand } from './commands/sim.js';
 import { statusCommand } from './commands/status.js';
 import { syncApprovalsCommand } from './commands/sync-approvals.js';
+import { workerCommand } from './commands/worker.js';
 import { executeActionsCommand, reconcileCommand, rollbackActionsCommand } from './commands/writes.js';
 
 /** Every command, in the order `metabuyer help` lists them. */
@@ -40,6 +41,7 @@ export const COMMANDS: AnyCommand[] = [
   seedSandboxCommand,
   backtestCommand,
   simCommand,
+  workerCommand,
   demoCommand,
   migrateCommand,
 ];

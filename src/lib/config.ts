@@ -53,6 +53,23 @@ const envSchema = z.object({
       .min(1, 'must be between 1 and 65535')
       .max(65535, 'must be between 1 and 65535'),
   ),
+  METRICS_PORT: optional(
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(0, 'must be between 0 and 65535 (0: a free port)')
+      .max(65535, 'must be between 0 and 65535 (0: a free port)'),
+  ),
+  METABUYER_QUEUE_PREFIX: optional(
+    z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores'),
+  ),
+  WORKER_SHUTDOWN_TIMEOUT_MS: optional(
+    z.coerce
+      .number({ message: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(0, 'must be between 0 and 600000')
+      .max(600_000, 'must be between 0 and 600000'),
+  ),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
   METABUYER_LOCK_WAIT_SECONDS: optional(
     z.coerce
@@ -95,6 +112,14 @@ export interface Config {
   readonly port: number;
   /** The address Slack and Meta redirect browsers to (`/meta/oauth/callback`…), without a trailing slash. */
   readonly publicUrl: string | undefined;
+  readonly worker: {
+    /** `/metrics` and `/healthz` of `metabuyer worker`; never PORT, which belongs to `serve`. */
+    readonly metricsPort: number;
+    /** BullMQ key prefix (queues, schedulers); tests give each run its own. */
+    readonly queuePrefix: string;
+    /** How long a stopping worker lets in-flight jobs finish before it closes anyway. */
+    readonly shutdownTimeoutMs: number;
+  };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Embedded mode: how long a process waits for another one holding METABUYER_HOME. */
   readonly lockWaitMs: number;
@@ -146,6 +171,11 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     encryptionKey: e.METABUYER_ENCRYPTION_KEY,
     port: e.PORT ?? 3000,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    worker: {
+      metricsPort: e.METRICS_PORT ?? 9464,
+      queuePrefix: e.METABUYER_QUEUE_PREFIX ?? 'metabuyer',
+      shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS ?? 30_000,
+    },
     logLevel: e.LOG_LEVEL ?? 'info',
     lockWaitMs: Math.round((e.METABUYER_LOCK_WAIT_SECONDS ?? 30) * 1000),
     writePath: {

@@ -15,6 +15,7 @@ import {
 } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize, rosterOf } from './authorize.js';
+import { resyncPollSchedule } from './schedule-sync.js';
 
 /** What `setup` may change. Money arrives as a decimal in the account currency's major units ("120"). */
 export interface SetupChanges {
@@ -167,6 +168,7 @@ export async function setup(
       actor: actorLabel(actor),
       fields: changes.map((ch) => ch.field),
     });
+    await resyncPollSchedule(ctx, agent.id);
   }
   return {
     adAccountId: agent.adAccountId,

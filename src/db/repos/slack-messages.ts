@@ -42,3 +42,24 @@ export async function queueThreadsOfAgent(db: Db, agentId: string, since: Date):
 export async function markScanned(db: Db, id: string, lastTs: string): Promise<void> {
   await db.update(slackMessages).set({ lastScannedTs: lastTs }).where(eq(slackMessages.id, id));
 }
+
+/** The message already posted for a run or plan, so a retried post reuses it instead of posting twice. */
+export async function postedMessage(
+  db: Db,
+  by: { agentId: string; kind: SlackMessageRow['kind']; runId?: string; planId?: string },
+): Promise<SlackMessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(slackMessages)
+    .where(
+      and(
+        eq(slackMessages.agentId, by.agentId),
+        eq(slackMessages.kind, by.kind),
+        ...(by.runId ? [eq(slackMessages.runId, by.runId)] : []),
+        ...(by.planId ? [eq(slackMessages.planId, by.planId)] : []),
+      ),
+    )
+    .orderBy(slackMessages.postedAt)
+    .limit(1);
+  return row;
+}
