@@ -93,7 +93,15 @@ export async function runNow(
     await updateAgent(
       db,
       agent.id,
-      { lastRunAt: started, nextRunAt: new Date(started.getTime() + agent.intervalSeconds * 1000) },
+      {
+        lastRunAt: started,
+        // Only a scheduler promises a next run: a manual run moves an existing schedule forward, and
+        // never invents one that no worker will keep (status would then promise a run that never comes).
+        nextRunAt:
+          input.trigger === 'schedule' || agent.nextRunAt
+            ? new Date(started.getTime() + agent.intervalSeconds * 1000)
+            : null,
+      },
       finished,
     );
     const counts = { high: 0, medium: 0, low: 0 };

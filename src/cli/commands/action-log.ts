@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { actionLog } from '../../ops/action-log.js';
-import { validateFlags } from '../args.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 import { table } from '../format.js';
 import { showValue } from './values.js';
@@ -14,12 +14,7 @@ export const actionLogCommand = defineCommand({
     return validateFlags(
       z.object({
         'ad-account': z.string().optional(),
-        limit: z.coerce
-          .number({ message: 'must be a whole number' })
-          .int('must be a whole number')
-          .min(1, 'must be 1 to 500')
-          .max(500, 'must be 1 to 500')
-          .default(20),
+        limit: wholeNumberFlag(1, 500).default(20),
       }),
       values,
       this.usage,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { backtest } from '../../ops/backtest.js';
 import { runSummaryLine } from '../../ops/run-now.js';
-import { validateFlags } from '../args.js';
+import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 import { table } from '../format.js';
 
@@ -29,20 +29,9 @@ export const backtestCommand = defineCommand({
     return validateFlags(
       z.object({
         scenario: z.string().min(1),
-        days: z.coerce
-          .number({ message: 'must be a whole number' })
-          .int('must be a whole number')
-          .min(1, 'must be 1 to 90')
-          .max(90, 'must be 1 to 90')
-          .default(7),
-        'target-cpa': z
-          .string()
-          .regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 120')
-          .optional(),
-        'target-roas': z.coerce
-          .number({ message: 'must be a number such as 1.8' })
-          .positive('must be above 0')
-          .optional(),
+        days: wholeNumberFlag(1, 90).default(7),
+        'target-cpa': targetCpaFlag.optional(),
+        'target-roas': targetRoasFlag.optional(),
         'date-preset': z
           .enum(['yesterday', 'last_3d', 'last_7d', 'last_14d', 'last_28d', 'last_30d'], {
             message: 'must be a last_Nd preset',

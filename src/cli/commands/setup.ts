@@ -1,16 +1,10 @@
 import { z } from 'zod';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
-import { validateFlags } from '../args.js';
+import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 
 const bool = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
-const positiveDecimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 120 or 45.50');
-const int = (min: number, max: number) =>
-  z.coerce
-    .number({ message: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+const int = wholeNumberFlag;
 const list = (item: z.ZodString) =>
   z
     .string()
@@ -25,11 +19,8 @@ const list = (item: z.ZodString) =>
 const flagsSchema = z.object({
   'ad-account': z.string().optional(),
   apply: z.boolean().optional(),
-  'target-cpa': positiveDecimal.optional(),
-  'target-roas': z.coerce
-    .number({ message: 'must be a number such as 1.8' })
-    .positive('must be above 0')
-    .optional(),
+  'target-cpa': targetCpaFlag.optional(),
+  'target-roas': targetRoasFlag.optional(),
   'date-preset': z
     .enum(['yesterday', 'last_3d', 'last_7d', 'last_14d', 'last_28d', 'last_30d', 'last_90d'], {
       message: 'must be one of yesterday, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d',
@@ -60,7 +51,7 @@ export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--approvers U1,U2] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--approvers U1,U2] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { validateFlags } from '../args.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 
 export const simCommand = defineCommand({
@@ -19,17 +19,8 @@ export const simCommand = defineCommand({
     return validateFlags(
       z.object({
         scenario: z.string().min(1),
-        port: z.coerce
-          .number({ message: 'must be a port number' })
-          .int()
-          .min(0, 'must be 0–65535')
-          .max(65535, 'must be 0–65535')
-          .default(0),
-        'latency-ms': z.coerce
-          .number({ message: 'must be a number of milliseconds' })
-          .min(0, 'must be >= 0')
-          .max(60_000)
-          .default(0),
+        port: wholeNumberFlag(0, 65535).default(0),
+        'latency-ms': wholeNumberFlag(0, 60_000).default(0),
       }),
       values,
       this.usage,

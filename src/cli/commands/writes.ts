@@ -1,20 +1,14 @@
 import { z } from 'zod';
 import { executeActions } from '../../ops/execute.js';
 import { rollbackActions } from '../../ops/rollback.js';
-import { validateFlags } from '../args.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 import { showValue } from './values.js';
 
 const confirm = z.enum(['sandbox', 'live'], {
   message: 'must be sandbox or live (the environment you are writing to)',
 });
-const limit = (max: number, dflt: number) =>
-  z.coerce
-    .number({ message: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, `must be 1 to ${max}`)
-    .max(max, `must be 1 to ${max}`)
-    .default(dflt);
+const limit = (max: number, dflt: number) => wholeNumberFlag(1, max).default(dflt);
 
 export const executeActionsCommand = defineCommand({
   name: 'execute-actions',
