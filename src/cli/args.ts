@@ -26,7 +26,17 @@ export interface ParsedArgs {
   positionals: string[];
 }
 
-/** Strict parsing: an unknown flag, a missing value or a stray argument is a usage error naming it. */
+/** A command's flags with the common ones (its own description of a common flag wins). */
+export function flagsOf(c: { flags: FlagSpecs; noAdAccount?: boolean }): FlagSpecs {
+  const { 'ad-account': adAccount, ...common } = COMMON_FLAGS;
+  return {
+    ...c.flags,
+    ...common,
+    ...(c.noAdAccount ? {} : { 'ad-account': c.flags['ad-account'] ?? adAccount! }),
+  };
+}
+
+/** Strict parsing of a command's full flag set (see flagsOf): an unknown flag, a missing value or a stray argument is a usage error naming it. */
 export function parseFlags(
   argv: string[],
   flags: FlagSpecs,
@@ -34,7 +44,7 @@ export function parseFlags(
   allowPositionals: boolean,
 ): ParsedArgs {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
-  for (const [name, spec] of Object.entries({ ...COMMON_FLAGS, ...flags })) {
+  for (const [name, spec] of Object.entries(flags)) {
     options[name] = { type: spec.type, ...(spec.multiple ? { multiple: true } : {}) };
   }
   const args = attachValues(argv, options, usage);
@@ -62,7 +72,7 @@ function attachValues(
     if (arg === '--') return [...out, ...argv.slice(i)];
     const name = /^--([^=]+)$/.exec(arg)?.[1];
     const next = argv[i + 1];
-    if (name && options[name]?.type === 'string' && next !== undefined && next.startsWith('-')) {
+    if (name && options[name]?.type === 'string' && next?.startsWith('-')) {
       if (!NEGATIVE_NUMBER.test(next)) throw new UsageError(`--${name} needs a value (got ${next})`, usage);
       out.push(`${arg}=${next}`);
       i++;

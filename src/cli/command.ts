@@ -22,6 +22,8 @@ export interface Command<I = unknown, R = unknown> {
   usage: string;
   flags: FlagSpecs;
   positionals?: boolean;
+  /** True for commands that act on no agent (init, sim…): they take no --ad-account. */
+  noAdAccount?: boolean;
   /** Turns parsed flag values into the command's typed input; throws UsageError naming the flag. */
   parse(values: Record<string, unknown>, positionals: string[]): I;
   run(env: CommandEnv, input: I): Promise<R>;

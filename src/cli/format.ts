@@ -13,7 +13,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL_OR_BREAK = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
-function escape(c: string): string {
+function escapeControl(c: string): string {
   const code = c.charCodeAt(0);
   if (c === '\n') return '\\n';
   if (c === '\r') return '\\r';
@@ -25,12 +25,12 @@ function escape(c: string): string {
 
 /** A whole block of output with its control characters shown as visible escapes; lines stay lines. */
 export function visible(text: string): string {
-  return text.replace(CONTROL, escape);
+  return text.replace(CONTROL, escapeControl);
 }
 
 /** One value from outside (a Meta object name, an operator's reason): escaped, line breaks included. */
 export function shown(value: string | null | undefined): string {
-  return value === null || value === undefined ? '' : value.replace(CONTROL_OR_BREAK, escape);
+  return value === null || value === undefined ? '' : value.replace(CONTROL_OR_BREAK, escapeControl);
 }
 
 /** An entity as operators find it in Ads Manager: by name, then id. */

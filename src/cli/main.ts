@@ -10,7 +10,7 @@ import { configSecrets, parseConfig } from '../lib/config.js';
 import { AppError, toAppError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { Redactor } from '../lib/redact.js';
-import { COMMON_FLAGS, parseFlags } from './args.js';
+import { flagsOf, parseFlags } from './args.js';
 import type { AnyCommand, CommandIO } from './command.js';
 import { visible } from './format.js';
 import { COMMANDS, findCommand, suggestCommand } from './registry.js';
@@ -58,7 +58,7 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
         'metabuyer <command> [flags]; see `metabuyer help`',
       );
     }
-    const parsed = parseFlags(rest, command.flags, command.usage, command.positionals === true);
+    const parsed = parseFlags(rest, flagsOf(command), command.usage, command.positionals === true);
     if (parsed.values.help) {
       io.out(commandHelp(command));
       return 0;
@@ -182,7 +182,7 @@ function overview(): string {
 }
 
 function commandHelp(c: AnyCommand): string {
-  const flags = { ...c.flags, ...COMMON_FLAGS };
+  const flags = flagsOf(c);
   const names = Object.entries(flags).map(([n, s]) => [
     `--${n}${s.placeholder ? ` ${s.placeholder}` : ''}`,
     s.description,

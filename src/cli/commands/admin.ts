@@ -10,6 +10,7 @@ export const initCommand = defineCommand({
   name: 'init',
   summary: 'create the embedded database, or migrate DATABASE_URL',
   usage: 'metabuyer init [--json]',
+  noAdAccount: true,
   flags: {},
   parse: () => ({}),
   async run(env) {

@@ -11,6 +11,11 @@ export const connectCommand = defineCommand({
   usage:
     'metabuyer connect --access-token T --ad-account ID [--env sandbox|live] [--business-id ID] [--page-id ID] [--instagram-actor-id ID] [--app-id ID] [--token-mode user|system_user] [--json]',
   flags: {
+    'ad-account': {
+      type: 'string',
+      placeholder: 'ID',
+      description: 'required: the ad account the token is for (act_… or digits)',
+    },
     'access-token': {
       type: 'string',
       placeholder: 'T',
