@@ -5,6 +5,7 @@
  *   proposed → approved | rejected          (APPROVE / REJECT; CLEAR returns to proposed)
  *   approved | proposed(no approval needed) → executing → applied | failed | stale | unknown
  *   unknown → applied | failed              (reconciled by reading live state, never by retrying)
+ *   failed is final for its plan: trying again takes a new run and plan (and a new approval)
  *   applied → rolled_back
  */
 export const ACTION_STATUSES = [
@@ -35,7 +36,10 @@ export function statusAfterDecision(decision: Decision): ActionStatus {
 
 export type ExecutionReadiness =
   | { ready: true }
-  | { ready: false; reason: 'rejected' | 'approval_required' | 'already_executed' | 'in_progress' };
+  | {
+      ready: false;
+      reason: 'rejected' | 'approval_required' | 'already_executed' | 'already_failed' | 'in_progress';
+    };
 
 /** Whether the executor may take this action now, and if not, the reason reported to the operator. */
 export function executionReadiness(status: ActionStatus, requiresApproval: boolean): ExecutionReadiness {
@@ -48,6 +52,10 @@ export function executionReadiness(status: ActionStatus, requiresApproval: boole
       return { ready: false, reason: 'rejected' };
     case 'executing':
       return { ready: false, reason: 'in_progress' };
+    // A failed write is never retried within its plan: the plan's from → to was judged on a snapshot
+    // that is now older than the failure. The next run proposes it afresh, against live numbers.
+    case 'failed':
+      return { ready: false, reason: 'already_failed' };
     default:
       return { ready: false, reason: 'already_executed' };
   }

@@ -2,11 +2,37 @@ import type { AppContext } from '../app/context.js';
 import { newestLog } from '../db/repos/action-log.js';
 import { resolveAgent } from './agent-scope.js';
 
+/**
+ * How a logged write ended, in the words execute and rollback report: applied, skipped (stale or
+ * refused before writing), failed, unknown (to be reconciled), rolled_back; `intent` for the
+ * write-ahead record that precedes every outcome.
+ */
+export type LogOutcome = 'intent' | 'applied' | 'skipped' | 'failed' | 'unknown' | 'rolled_back' | 'refused';
+
+export function outcomeOf(kind: 'execute' | 'rollback', event: string): LogOutcome {
+  switch (event) {
+    case 'intent':
+      return 'intent';
+    case 'applied':
+    case 'reconciled': // an unknown write settled by reading live state: it took effect
+      return kind === 'rollback' ? 'rolled_back' : 'applied';
+    case 'stale':
+      return kind === 'rollback' ? 'refused' : 'skipped';
+    case 'refused':
+      return kind === 'rollback' ? 'refused' : 'skipped';
+    case 'unknown':
+      return 'unknown';
+    default:
+      return 'failed';
+  }
+}
+
 export interface ActionLogEntry {
   id: string;
   at: string;
   kind: 'execute' | 'rollback';
   event: string;
+  outcome: LogOutcome;
   key: string | null;
   type: string;
   level: string;
@@ -25,6 +51,7 @@ export interface ActionLogEntry {
 export interface ActionLogResult {
   adAccountId: string;
   currency: string;
+  timezoneName: string | null;
   entries: ActionLogEntry[];
 }
 
@@ -38,11 +65,13 @@ export async function actionLog(
   return {
     adAccountId: agent.adAccountId,
     currency: agent.currency,
+    timezoneName: agent.timezoneName,
     entries: rows.map((r) => ({
       id: r.id,
       at: r.at.toISOString(),
       kind: r.kind,
       event: r.event,
+      outcome: outcomeOf(r.kind, r.event),
       key: r.actionKey,
       type: r.type,
       level: r.level,

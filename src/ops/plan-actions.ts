@@ -14,6 +14,8 @@ import { recentWrites } from './history.js';
 export interface PlanActionsResult {
   adAccountId: string;
   currency: string;
+  /** The account's time zone, in which the expiry is shown. */
+  timezoneName: string | null;
   planId: string;
   runId: string;
   expiresAt: string;
@@ -95,6 +97,7 @@ export async function planActions(
   return {
     adAccountId: agent.adAccountId,
     currency: agent.currency,
+    timezoneName: agent.timezoneName,
     planId,
     runId: run.id,
     expiresAt: plan.expiresAt,

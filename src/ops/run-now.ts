@@ -2,6 +2,7 @@ import type { AppContext } from '../app/context.js';
 import { updateAgent } from '../db/repos/agents.js';
 import { insertRecommendations } from '../db/repos/recommendations.js';
 import { completeRun, failRun, startRun } from '../db/repos/runs.js';
+import type { AgentConfig } from '../domain/agent-config.js';
 import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
@@ -27,6 +28,34 @@ export interface RunNowResult {
   summaryLine: string;
   counts: { high: number; medium: number; low: number };
   report: { posted: boolean; detail: string };
+  /** Rules that could not run for want of a target (an agent set up without targets). */
+  rulesWithoutTargets: RuleWithoutTarget[];
+}
+
+export interface RuleWithoutTarget {
+  rule: string;
+  missing: Array<'target_cpa' | 'target_roas'>;
+}
+
+/** The enabled rules that stay silent because the target they compare against is not set. */
+export function rulesWithoutTargets(config: AgentConfig): RuleWithoutTarget[] {
+  const cpa = config.targetCpaMinor === null;
+  const roas = config.targetRoas === null;
+  const r = config.rules;
+  const out: RuleWithoutTarget[] = [];
+  const check = (rule: string, enabled: boolean, needsCpa: boolean, needsRoas: boolean) => {
+    const missing = [
+      ...(needsCpa && cpa ? (['target_cpa'] as const) : []),
+      ...(needsRoas && roas ? (['target_roas'] as const) : []),
+    ];
+    if (enabled && missing.length > 0) out.push({ rule, missing });
+  };
+  check('high_cpa', r.highCpa.enabled, true, false);
+  check('zero_conversions', r.zeroConversions.enabled, true, false);
+  check('low_roas', r.lowRoas.enabled, false, true);
+  check('scale_winner', r.scaleWinner.enabled, true, true);
+  check('tracking_broken', r.trackingBroken.enabled, true, false);
+  return out;
 }
 
 /**
@@ -121,6 +150,7 @@ export async function runNow(
       graphCalls: calls,
       summaryLine: runSummaryLine(summary, snapshot.account.currency),
       counts,
+      rulesWithoutTargets: rulesWithoutTargets(config),
       report: config.slackTarget
         ? {
             posted: false,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AppContext } from '../app/context.js';
 import { updateAgent } from '../db/repos/agents.js';
-import { formatMoney, toMinorUnits } from '../domain/money.js';
+import { toMinorUnits } from '../domain/money.js';
 import { AppError } from '../lib/errors.js';
 import {
   agentConfigOf,
@@ -34,8 +34,10 @@ export interface SetupChanges {
 
 export interface SetupResult {
   adAccountId: string;
+  /** The currency of target_cpa, which is in its minor units. */
   currency: string;
   applied: boolean;
+  /** Fields as in `config` (snake_case). */
   changes: Array<{ field: string; from: unknown; to: unknown }>;
   config: Record<string, unknown>;
 }
@@ -86,7 +88,7 @@ export async function setup(
     });
   }
   const next = parsed.data as StoredAgentConfig;
-  const changes = diff(current, next, agent.currency);
+  const changes = diff(current, next);
   if (input.apply && changes.length > 0) {
     const now = ctx.clock.now();
     await updateAgent(
@@ -108,13 +110,13 @@ export async function setup(
     currency: agent.currency,
     applied: input.apply,
     changes,
-    config: describeConfig(next, agent.currency),
+    config: describeConfig(next),
   };
 }
 
-function diff(a: StoredAgentConfig, b: StoredAgentConfig, currency: string): SetupResult['changes'] {
-  const before = describeConfig(a, currency);
-  const after = describeConfig(b, currency);
+function diff(a: StoredAgentConfig, b: StoredAgentConfig): SetupResult['changes'] {
+  const before = describeConfig(a);
+  const after = describeConfig(b);
   const out: SetupResult['changes'] = [];
   for (const field of Object.keys(after)) {
     if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
@@ -124,26 +126,29 @@ function diff(a: StoredAgentConfig, b: StoredAgentConfig, currency: string): Set
   return out;
 }
 
-/** The config as an operator reads it: money in the account currency, flat field names. */
-export function describeConfig(c: StoredAgentConfig, currency: string): Record<string, unknown> {
+/**
+ * The config as operators and --json read it: flat snake_case fields, money as integer minor units of
+ * `currency` (see SetupResult), never a formatted string.
+ */
+export function describeConfig(c: StoredAgentConfig): Record<string, unknown> {
   return {
-    targetCpa: c.targetCpaMinor === null ? null : formatMoney(c.targetCpaMinor, currency),
-    targetRoas: c.targetRoas,
-    datePreset: c.datePreset,
-    attributionWindow: c.attributionWindow,
-    sourceOfTruth: c.sourceOfTruth,
-    slackTarget: c.slackTarget,
-    executionEnabled: c.executionEnabled,
-    intervalSeconds: c.intervalSeconds,
-    rollbackWindowHours: c.rollbackWindowHours,
-    planTtlHours: c.planTtlHours,
+    target_cpa: c.targetCpaMinor,
+    target_roas: c.targetRoas,
+    date_preset: c.datePreset,
+    attribution_window: c.attributionWindow,
+    source_of_truth: c.sourceOfTruth,
+    slack_target: c.slackTarget,
+    execution_enabled: c.executionEnabled,
+    interval_seconds: c.intervalSeconds,
+    rollback_window_hours: c.rollbackWindowHours,
+    plan_ttl_hours: c.planTtlHours,
     approvers: c.approvers,
-    confidenceLevel: c.confidenceLevel,
-    maxBudgetChangePct: c.guardrails.maxBudgetChangePct,
-    maxActionsPerPlan: c.guardrails.maxActionsPerPlan,
-    approvalWaiverMaxDecreasePct: c.guardrails.approvalWaiverMaxDecreasePct,
-    protectedEntityIds: c.guardrails.protectedEntityIds,
-    protectedNamePatterns: c.guardrails.protectedNamePatterns,
+    confidence_level: c.confidenceLevel,
+    max_budget_change_pct: c.guardrails.maxBudgetChangePct,
+    max_actions_per_plan: c.guardrails.maxActionsPerPlan,
+    approval_waiver_max_decrease_pct: c.guardrails.approvalWaiverMaxDecreasePct,
+    protected_entity_ids: c.guardrails.protectedEntityIds,
+    protected_name_patterns: c.guardrails.protectedNamePatterns,
   };
 }
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { actionLog } from '../../ops/action-log.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
-import { table } from '../format.js';
+import { entity, localTime, shown, table } from '../format.js';
 import { showValue } from './values.js';
 
 export const actionLogCommand = defineCommand({
@@ -29,15 +29,41 @@ export const actionLogCommand = defineCommand({
     return table(
       ['when', 'what', 'key', 'entity', 'before → after', 'outcome', 'approved by', 'confirmed by'],
       outcomes.map((e) => [
-        e.at.replace('T', ' ').slice(0, 19),
+        localTime(e.at, r.timezoneName),
         e.kind === 'rollback' ? `rollback ${e.type}` : e.type,
         e.key,
-        `${e.level} ${e.entityName ?? ''} (${e.entityId})`,
+        entity(e.level, e.entityName, e.entityId),
         `${showValue(e.type, e.from, r.currency)} → ${showValue(e.type, e.to, r.currency)}`,
-        e.reason ? `${e.event}: ${e.reason}` : e.event,
-        e.approvedBy.join(', ') || '—',
-        e.confirmedBy ?? '—',
+        e.reason ? `${e.outcome}: ${shown(e.reason)}` : e.outcome,
+        e.approvedBy.map(shown).join(', ') || '—',
+        shown(e.confirmedBy) || '—',
       ]),
     );
   },
+  json: (r) => ({
+    ad_account_id: r.adAccountId,
+    currency: r.currency,
+    entries: r.entries.map((e) => ({
+      id: e.id,
+      at: e.at,
+      kind: e.kind,
+      event: e.event,
+      outcome: e.outcome,
+      key: e.key,
+      type: e.type,
+      level: e.level,
+      entity_id: e.entityId,
+      entity_name: e.entityName,
+      from: e.from,
+      to: e.to,
+      observed: e.observed,
+      // Budgets are integer minor units of this currency; statuses are strings.
+      currency: r.currency,
+      approved_by: e.approvedBy,
+      confirmed_by: e.confirmedBy,
+      environment: e.environment,
+      reason: e.reason,
+      rollback_of: e.rollbackOf,
+    })),
+  }),
 });

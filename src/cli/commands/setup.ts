@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
 import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
+import { block, money, shown } from '../format.js';
 
 const bool = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
 const int = wholeNumberFlag;
@@ -135,10 +136,57 @@ export const setupCommand = defineCommand({
       },
     }),
   text(r) {
-    if (r.changes.length === 0) return `No change: ${r.adAccountId} is already configured that way.`;
-    const lines = r.changes.map((c) => `  ${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`);
+    const show = (field: string, v: unknown) => showSetting(field, v, r.currency);
+    if (r.changes.length === 0) {
+      const rows = Object.entries(r.config).map(([k, v]) => [LABELS[k] ?? k, show(k, v)] as [string, string]);
+      return `Configuration of ${r.adAccountId} (nothing to change):\n${indent(block(rows))}\nChange it with flags, e.g. \`metabuyer setup --target-cpa 120 --apply\` (see \`metabuyer setup --help\`).`;
+    }
+    const lines = block(
+      r.changes.map((c) => [LABELS[c.field] ?? c.field, `${show(c.field, c.from)} → ${show(c.field, c.to)}`]),
+    );
     return r.applied
-      ? `Config applied to ${r.adAccountId}:\n${lines.join('\n')}`
-      : `Would change ${r.adAccountId}:\n${lines.join('\n')}\nRun again with --apply to store it.`;
+      ? `Config applied to ${r.adAccountId}:\n${indent(lines)}`
+      : `Would change ${r.adAccountId}:\n${indent(lines)}\nRun again with --apply to store it.`;
   },
+  json: (r) => ({
+    ad_account_id: r.adAccountId,
+    currency: r.currency,
+    applied: r.applied,
+    changes: r.changes,
+    config: r.config,
+  }),
 });
+
+/** Each setting under the flag that changes it, so the listing says how to change it too. */
+const LABELS: Record<string, string> = {
+  target_cpa: '--target-cpa',
+  target_roas: '--target-roas',
+  date_preset: '--date-preset',
+  attribution_window: '--attribution-window',
+  source_of_truth: '--source-of-truth',
+  slack_target: '--slack-target',
+  execution_enabled: '--execution-enabled',
+  interval_seconds: '--interval-seconds',
+  rollback_window_hours: '--rollback-window-hours',
+  plan_ttl_hours: '--plan-ttl-hours',
+  approvers: '--approvers',
+  confidence_level: 'confidence level',
+  max_budget_change_pct: '--max-budget-change-pct',
+  max_actions_per_plan: '--max-actions',
+  approval_waiver_max_decrease_pct: '--approval-waiver-pct',
+  protected_entity_ids: '--protect-ids',
+  protected_name_patterns: '--protect-names',
+};
+
+function showSetting(field: string, v: unknown, currency: string): string {
+  if (v === null || v === undefined) return 'not set';
+  if (field === 'target_cpa' && typeof v === 'number') return money(v, currency);
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => shown(String(x))).join(', ');
+  return shown(String(v));
+}
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');
