@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { type HaltResult, pauseAgent, resumeAgent } from '../../ops/halt.js';
 import { initDatabase } from '../../ops/init.js';
 import { validateFlags } from '../args.js';
@@ -65,6 +66,7 @@ export const pauseAgentCommand = defineCommand({
       actor: env.actor,
     }),
   text: haltText,
+  json: (r) => snakeKeys(r),
 });
 
 export const resumeAgentCommand = defineCommand({
@@ -78,4 +80,5 @@ export const resumeAgentCommand = defineCommand({
   run: async (env, input) =>
     resumeAgent(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text: haltText,
+  json: (r) => snakeKeys(r),
 });

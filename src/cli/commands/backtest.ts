@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { backtest } from '../../ops/backtest.js';
 import { runSummaryLine } from '../../ops/run-now.js';
 import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
@@ -90,7 +91,7 @@ export const backtestCommand = defineCommand({
     days: r.days.map((d) => ({
       as_of: d.asOf,
       window: d.window,
-      summary: d.summary,
+      summary: snakeKeys(d.summary),
       recommendations: d.recommendations.map((x) => ({
         id: x.id,
         rule: x.rule,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { connect } from '../../ops/connect.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -75,4 +76,5 @@ export const connectCommand = defineCommand({
     if (r.agentCreated) lines.push('Next: `metabuyer setup --target-cpa … --target-roas … --apply`.');
     return lines.join('\n');
   },
+  json: (r) => snakeKeys(r),
 });

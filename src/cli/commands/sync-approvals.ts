@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { syncApprovals } from '../../ops/sync-approvals.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -22,4 +23,5 @@ export const syncApprovalsCommand = defineCommand({
     for (const i of r.ignored) lines.push(`  ignored reply ${i.ts} from <@${i.user}>: ${i.reason}`);
     return lines.join('\n');
   },
+  json: (r) => snakeKeys(r),
 });
