@@ -316,7 +316,7 @@ export class MetaNetworkError extends AppError {
     // Refused or unresolvable: the address itself is the likely fault (a stopped simulator, a typo).
     const where =
       ctx.graphUrl && (kind === 'refused' || kind === 'dns')
-        ? ` Nothing answers at ${safeUrl(ctx.graphUrl)}: check META_GRAPH_URL${
+        ? ` Nothing answers at ${safeUrl(ctx.graphUrl).replace(/\/+$/, '')}: check META_GRAPH_URL${
             /graph\.facebook\.com/.test(ctx.graphUrl) ? ' and the network' : ' (is the simulator running?)'
           }.`
         : '';
