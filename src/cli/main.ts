@@ -79,7 +79,7 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
           return context;
         },
         actor: opts.actor ?? `cli:${safeUser()}`,
-        io,
+        io: command.rawOutput ? raw : io,
         json,
       },
       input,
