@@ -43,9 +43,9 @@ export function money(minor: number | null | undefined, currency: string): strin
   return minor === null || minor === undefined ? 'n/a' : formatMoney(minor, currency);
 }
 
-/** One date-range style everywhere: "2026-11-13 – 2026-11-19" (both days included). */
+/** One date-range style everywhere, as evidence sentences write it: "2026-11-13–2026-11-19" (both days included). */
 export function dateRange(since: string, until: string): string {
-  return `${since} – ${until}`;
+  return `${since}–${until}`;
 }
 
 /** "2026-11-20 07:00 America/Los_Angeles": a moment in the account's time zone, named. */

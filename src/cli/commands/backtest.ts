@@ -4,7 +4,7 @@ import { backtest } from '../../ops/backtest.js';
 import { runSummaryLine } from '../../ops/run-now.js';
 import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
-import { table } from '../format.js';
+import { dateRange, entity, plural, table } from '../format.js';
 
 export const backtestCommand = defineCommand({
   name: 'backtest',
@@ -56,13 +56,13 @@ export const backtestCommand = defineCommand({
     });
   },
   text(r) {
-    const lines = [`Backtest of ${r.adAccountId} (${r.currency}), ${r.days.length} day(s):`];
+    const lines = [`Backtest of ${r.adAccountId} (${r.currency}), ${plural(r.days.length, 'day')}:`];
     lines.push(
       table(
         ['as of', 'window', 'summary', 'recs', 'actions'],
         r.days.map((d) => [
           d.asOf.slice(0, 10),
-          `${d.window.since}…${d.window.until}`,
+          dateRange(d.window.since, d.window.until),
           runSummaryLine(d.summary, r.currency),
           d.recommendations.length,
           d.plannedActions
@@ -78,7 +78,7 @@ export const backtestCommand = defineCommand({
         r.firings.map((f) => [
           f.rule,
           f.severity,
-          `${f.level} ${f.entityName} (${f.entityId})`,
+          entity(f.level, f.entityName, f.entityId),
           f.dates.join(' '),
         ]),
       ),

@@ -3,6 +3,7 @@ import { snakeKeys } from '../../domain/contract.js';
 import { connect } from '../../ops/connect.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { shown } from '../format.js';
 
 const digits = (what: string) => z.string().regex(/^\d{1,20}$/, `must be a numeric ${what} id`);
 
@@ -66,7 +67,7 @@ export const connectCommand = defineCommand({
     }),
   text(r) {
     const lines = [
-      `Connected ${r.accountName} (${r.adAccountId}, ${r.currency}, ${r.timezone}) in ${r.environment} mode.`,
+      `Connected ${shown(r.accountName)} (${r.adAccountId}, ${r.currency}, ${r.timezone}) in ${r.environment} mode.`,
       `Token: ${r.tokenMode}, ${r.tokenExpiresAt ? `expires ${r.tokenExpiresAt}` : 'never expires'}; stored encrypted.`,
     ];
     if (r.missingRequired.length > 0)

@@ -179,6 +179,8 @@ const LABELS: Record<string, string> = {
 };
 
 function showSetting(field: string, v: unknown, currency: string): string {
+  if (field === 'approval_waiver_max_decrease_pct' && (v === null || v === 0))
+    return '0 (every change needs approval)';
   if (v === null || v === undefined) return 'not set';
   if (field === 'target_cpa' && typeof v === 'number') return money(v, currency);
   if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => shown(String(x))).join(', ');
