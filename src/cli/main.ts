@@ -104,9 +104,10 @@ function reportError(e: unknown, io: CommandIO, json: boolean, context: AppConte
   const usage = err instanceof UsageError ? err.usage : undefined;
   const redact = (s: string) => (context ? context.redactor.string(s) : s);
   const message = redact(err.message);
-  if (!(err instanceof UsageError) && err.code === 'internal') {
-    // The stack is for whoever debugs (LOG_LEVEL=debug); the operator reads the one-line message.
-    context?.logger.debug('command failed', { err: e });
+  if (!(err instanceof UsageError)) {
+    // The stack and the driver's own words are for whoever debugs (LOG_LEVEL=debug); the operator
+    // reads the one-line message.
+    context?.logger.debug('command failed', { code: err.code, err: e });
   }
   if (json) {
     io.out(JSON.stringify({ error: { code: err.code, message, ...(usage ? { usage } : {}) } }));
