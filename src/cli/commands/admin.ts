@@ -4,6 +4,7 @@ import { type HaltResult, pauseAgent, resumeAgent } from '../../ops/halt.js';
 import { initDatabase } from '../../ops/init.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { shown } from '../format.js';
 
 const noFlags = z.object({ 'ad-account': z.string().optional() });
 
@@ -38,7 +39,7 @@ export const migrateCommand = defineCommand({
 
 function haltText(r: HaltResult): string {
   if (!r.halted) return `Agent for ${r.adAccountId} resumed: polling and execution are back on.`;
-  return `Agent for ${r.adAccountId} halted: ${r.haltedReason} (by ${r.haltedBy}). Nothing polls or executes until \`metabuyer resume-agent\`.`;
+  return `Agent for ${r.adAccountId} halted: ${shown(r.haltedReason)} (by ${shown(r.haltedBy)}). Nothing polls or executes until \`metabuyer resume-agent\`.`;
 }
 
 export const pauseAgentCommand = defineCommand({
