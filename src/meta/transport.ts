@@ -206,6 +206,7 @@ export class GraphTransport {
       method: req.method,
       path: display,
       apiVersion: this.config.apiVersion,
+      graphUrl: this.config.graphUrl,
       ...(req.accountId ? { accountId: req.accountId } : {}),
     };
     return withRetries((attempt) => this.attempt(req.method, kind, url, params, scope, ctx, attempt), {

@@ -18,6 +18,8 @@ import { ourPauses, recentWrites } from './history.js';
 export interface PlanActionsResult {
   adAccountId: string;
   currency: string;
+  /** The account's time zone, in which the expiry is shown. */
+  timezoneName: string | null;
   planId: string;
   runId: string;
   expiresAt: string;
@@ -117,6 +119,7 @@ export async function planActions(
   return {
     adAccountId: agent.adAccountId,
     currency: agent.currency,
+    timezoneName: agent.timezoneName,
     planId,
     runId: run.id,
     expiresAt: plan.expiresAt,

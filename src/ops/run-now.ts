@@ -3,6 +3,7 @@ import { updateAgent } from '../db/repos/agents.js';
 import { insertRecommendations } from '../db/repos/recommendations.js';
 import { completeRun, failRun, startRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
+import type { AgentConfig } from '../domain/agent-config.js';
 import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
@@ -32,6 +33,34 @@ export interface RunNowResult {
   /** Rules still in shadow (recommend, never plan), and why. */
   shadow: ShadowStatus[];
   report: { posted: boolean; detail: string };
+  /** Rules that could not run for want of a target (an agent set up without targets). */
+  rulesWithoutTargets: RuleWithoutTarget[];
+}
+
+export interface RuleWithoutTarget {
+  rule: string;
+  missing: Array<'target_cpa' | 'target_roas'>;
+}
+
+/** The enabled rules that stay silent because the target they compare against is not set. */
+export function rulesWithoutTargets(config: AgentConfig): RuleWithoutTarget[] {
+  const cpa = config.targetCpaMinor === null;
+  const roas = config.targetRoas === null;
+  const r = config.rules;
+  const out: RuleWithoutTarget[] = [];
+  const check = (rule: string, enabled: boolean, needsCpa: boolean, needsRoas: boolean) => {
+    const missing = [
+      ...(needsCpa && cpa ? (['target_cpa'] as const) : []),
+      ...(needsRoas && roas ? (['target_roas'] as const) : []),
+    ];
+    if (enabled && missing.length > 0) out.push({ rule, missing });
+  };
+  check('high_cpa', r.highCpa.enabled, true, false);
+  check('zero_conversions', r.zeroConversions.enabled, true, false);
+  check('low_roas', r.lowRoas.enabled, false, true);
+  check('scale_winner', r.scaleWinner.enabled, true, true);
+  check('tracking_broken', r.trackingBroken.enabled, true, false);
+  return out;
 }
 
 /**
@@ -100,7 +129,15 @@ export async function runNow(
     await updateAgent(
       db,
       agent.id,
-      { lastRunAt: started, nextRunAt: new Date(started.getTime() + agent.intervalSeconds * 1000) },
+      {
+        lastRunAt: started,
+        // Only a scheduler promises a next run: a manual run moves an existing schedule forward, and
+        // never invents one that no worker will keep (status would then promise a run that never comes).
+        nextRunAt:
+          input.trigger === 'schedule' || agent.nextRunAt
+            ? new Date(started.getTime() + agent.intervalSeconds * 1000)
+            : null,
+      },
       finished,
     );
     const counts = { high: 0, medium: 0, low: 0 };
@@ -122,6 +159,7 @@ export async function runNow(
       counts,
       // No measured precision is stored yet: a rule that requires one stays in shadow until it is.
       shadow: shadowStatuses(config),
+      rulesWithoutTargets: rulesWithoutTargets(config),
       report: config.slackTarget
         ? {
             posted: false,

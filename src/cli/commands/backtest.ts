@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { formatMoney } from '../../domain/money.js';
 import { backtest } from '../../ops/backtest.js';
 import { runSummaryLine } from '../../ops/run-now.js';
-import { validateFlags } from '../args.js';
+import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
-import { table } from '../format.js';
+import { dateRange, entity, plural, table } from '../format.js';
 
 export const backtestCommand = defineCommand({
   name: 'backtest',
@@ -35,20 +36,9 @@ export const backtestCommand = defineCommand({
     return validateFlags(
       z.object({
         scenario: z.string().min(1),
-        days: z.coerce
-          .number({ message: 'must be a whole number' })
-          .int('must be a whole number')
-          .min(1, 'must be 1 to 90')
-          .max(90, 'must be 1 to 90')
-          .default(7),
-        'target-cpa': z
-          .string()
-          .regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 120')
-          .optional(),
-        'target-roas': z.coerce
-          .number({ message: 'must be a number such as 1.8' })
-          .positive('must be above 0')
-          .optional(),
+        days: wholeNumberFlag(1, 90).default(7),
+        'target-cpa': targetCpaFlag.optional(),
+        'target-roas': targetRoasFlag.optional(),
         'date-preset': z
           .enum(['yesterday', 'last_3d', 'last_7d', 'last_14d', 'last_28d', 'last_30d'], {
             message: 'must be a last_Nd preset',
@@ -79,13 +69,13 @@ export const backtestCommand = defineCommand({
     });
   },
   text(r) {
-    const lines = [`Backtest of ${r.adAccountId} (${r.currency}), ${r.days.length} day(s):`];
+    const lines = [`Backtest of ${r.adAccountId} (${r.currency}), ${plural(r.days.length, 'day')}:`];
     lines.push(
       table(
         ['as of', 'window', 'summary', 'recs', 'actions'],
         r.days.map((d) => [
           d.asOf.slice(0, 10),
-          `${d.window.since}…${d.window.until}`,
+          dateRange(d.window.since, d.window.until),
           runSummaryLine(d.summary, r.currency),
           d.recommendations.length,
           d.plannedActions
@@ -123,7 +113,7 @@ export const backtestCommand = defineCommand({
         r.firings.map((f) => [
           f.rule,
           f.severity,
-          `${f.level} ${f.entityName} (${f.entityId})`,
+          entity(f.level, f.entityName, f.entityId),
           f.dates.join(' '),
         ]),
       ),
@@ -136,7 +126,7 @@ export const backtestCommand = defineCommand({
     days: r.days.map((d) => ({
       as_of: d.asOf,
       window: d.window,
-      summary: d.summary,
+      summary: snakeKeys(d.summary),
       recommendations: d.recommendations.map((x) => ({
         id: x.id,
         rule: x.rule,

@@ -1,20 +1,24 @@
 import { z } from 'zod';
 import { reconcile } from '../../ops/reconcile.js';
 import { executeActions, rollbackActions } from '../../ops/write-commands.js';
-import { validateFlags } from '../args.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
+import { entity, shown } from '../format.js';
 import { showValue } from './values.js';
+
+/** What a skip reason means, in words. */
+const SKIP_TEXT: Record<string, string> = {
+  already_failed: 'failed on an earlier execute; not tried again in this plan',
+  already_executed: 'already executed',
+  approval_required: 'needs approval first (`metabuyer approve KEY`)',
+  in_progress: 'another execution is writing it now',
+  rejected: 'rejected',
+};
 
 const confirm = z.enum(['sandbox', 'live'], {
   message: 'must be sandbox or live (the environment you are writing to)',
 });
-const limit = (max: number, dflt: number) =>
-  z.coerce
-    .number({ message: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, `must be 1 to ${max}`)
-    .max(max, `must be 1 to ${max}`)
-    .default(dflt);
+const limit = (max: number, dflt: number) => wholeNumberFlag(1, max).default(dflt);
 
 export const executeActionsCommand = defineCommand({
   name: 'execute-actions',
@@ -65,9 +69,13 @@ export const executeActionsCommand = defineCommand({
     ];
     for (const x of r.results) {
       lines.push(
-        `  ${x.key} ${x.outcome.padEnd(7)} ${x.type} ${x.level} ${x.entityName}: ${showValue(x.type, x.from, r.currency)} → ${showValue(x.type, x.to, r.currency)}${x.reason ? ` — ${x.reason}` : ''}`,
+        `  ${x.key} ${x.outcome.padEnd(7)} ${x.type} ${entity(x.level, x.entityName, x.entityId)}: ${showValue(x.type, x.from, r.currency)} → ${showValue(x.type, x.to, r.currency)}${x.reason ? ` — ${SKIP_TEXT[x.reason] ?? shown(x.reason)}` : ''}`,
       );
     }
+    if (r.results.some((x) => x.outcome === 'failed' || x.reason === 'already_failed'))
+      lines.push(
+        'A failed action is not tried again within its plan. To try again: `metabuyer run-now`, `metabuyer plan-actions`, approve the new action, then execute.',
+      );
     lines.push(r.applied + r.failed > 0 ? 'action log updated' : 'nothing written');
     return lines.join('\n');
   },
@@ -116,7 +124,7 @@ export const rollbackActionsCommand = defineCommand({
     const lines = [`rolled_back=${r.rolled_back} refused=${r.refused} failed=${r.failed}`];
     for (const x of r.results) {
       lines.push(
-        `  ${x.key ?? x.logId} ${x.outcome}: ${x.type} ${x.level} ${x.entityName ?? x.entityId} back to ${showValue(x.type, x.from, r.currency)}${x.reason ? ` — ${x.reason}` : ''}`,
+        `  ${x.key ?? x.logId} ${x.outcome}: ${x.type} ${entity(x.level, x.entityName, x.entityId)} back to ${showValue(x.type, x.from, r.currency)}${x.reason ? ` — ${shown(x.reason)}` : ''}`,
       );
     }
     if (r.results.length === 0) {
