@@ -1,6 +1,8 @@
 import { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
 import { openDatabase } from '../db/client.js';
+import { lazyBullSchedules } from '../jobs/lazy-schedules.js';
+import { noSchedules, type ScheduleSync } from '../jobs/schedule-port.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { type Config, configSecrets } from '../lib/config.js';
 import type { Keyring } from '../lib/crypto.js';
@@ -33,6 +35,8 @@ export interface AppContext {
   slackThreads(): SlackThreadReader | undefined;
   /** Redis when REDIS_URL is set (opened on first use); undefined otherwise. */
   redis(): Redis | undefined;
+  /** Poll schedules (BullMQ with REDIS_URL, nothing otherwise); ops sync them after a change commits. */
+  schedules(): ScheduleSync;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export interface ContextOverrides {
   /** Extra Meta client options (tests: instant sleep, fewer retries). */
   meta?: Partial<MetaClientOptions>;
   slackThreads?: SlackThreadReader;
+  schedules?: ScheduleSync;
 }
 
 export function createAppContext(config: Config, overrides: ContextOverrides = {}): AppContext {
@@ -55,6 +60,7 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
   const ownsDatabase = !overrides.database;
   let redis: Redis | undefined;
   let usageStore: UsageStore | undefined;
+  let schedules: ScheduleSync | undefined;
   const clock = overrides.clock ?? systemClock;
   const openRedis = (): Redis | undefined => {
     if (!config.redisUrl) return undefined;
@@ -71,7 +77,11 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
     redactor,
     clock,
     database() {
-      database ??= openDatabase({ databaseUrl: config.databaseUrl, home: config.home });
+      database ??= openDatabase({
+        databaseUrl: config.databaseUrl,
+        home: config.home,
+        lockWaitMs: config.lockWaitMs,
+      });
       return database;
     },
     keyring() {
@@ -79,6 +89,18 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
       return keyring;
     },
     redis: openRedis,
+    schedules() {
+      if (overrides.schedules) return overrides.schedules;
+      if (!config.redisUrl) return noSchedules;
+      schedules ??= lazyBullSchedules({
+        redis: () => openRedis()!,
+        prefix: config.worker.queuePrefix,
+        database: this.database.bind(this),
+        clock,
+        logger: logger.child({ component: 'schedules' }),
+      });
+      return schedules;
+    },
     slackThreads() {
       if (overrides.slackThreads) return overrides.slackThreads;
       const token = config.slack.botToken;
@@ -104,6 +126,7 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
       });
     },
     async close() {
+      if (schedules) await schedules.close().catch(() => {});
       if (database && ownsDatabase) await (await database).close();
       if (redis) await redis.quit().catch(() => redis?.disconnect());
     },

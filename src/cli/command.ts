@@ -23,6 +23,13 @@ export interface Command<I = unknown, R = unknown> {
   usage: string;
   flags: FlagSpecs;
   positionals?: boolean;
+  /**
+   * True when the command writes only text already made safe: the demo, whose steps run through
+   * main() (which escapes them) and whose own colour codes must reach the terminal.
+   */
+  rawOutput?: boolean;
+  /** True for commands that act on no agent (init, sim…): they take no --ad-account. */
+  noAdAccount?: boolean;
   /** Turns parsed flag values into the command's typed input; throws UsageError naming the flag. */
   parse(values: Record<string, unknown>, positionals: string[]): I;
   run(env: CommandEnv, input: I): Promise<R>;

@@ -2,17 +2,19 @@
  * The CLI front door onto src/ops. Parses argv, runs one command, renders text or --json (then exactly
  * one JSON object on stdout). Exit codes: 0 success, 1 operational failure, 2 usage error.
  */
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { type AppContext, type ContextOverrides, createAppContext } from '../app/context.js';
-import { pgErrorOf } from '../db/errors.js';
+import { databaseConnectionProblem, pgErrorOf, queryFailureText } from '../db/errors.js';
 import { type Actor, cliActor } from '../domain/actor.js';
 import { configSecrets, parseConfig } from '../lib/config.js';
 import { AppError, toAppError, UsageError } from '../lib/errors.js';
 import { createLogger } from '../lib/logger.js';
 import { Redactor } from '../lib/redact.js';
-import { COMMON_FLAGS, parseFlags } from './args.js';
+import { flagsOf, parseFlags } from './args.js';
 import type { AnyCommand, CommandIO } from './command.js';
-import { COMMANDS, findCommand } from './registry.js';
+import { visible } from './format.js';
+import { COMMANDS, findCommand, suggestCommand } from './registry.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -30,9 +32,17 @@ const stdio: CommandIO = {
 };
 
 export async function main(argv: string[], env: Env, opts: MainOptions = {}): Promise<number> {
-  const io = opts.io ?? stdio;
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
+  // Text output carries names from Meta and operators' words: never let them drive the terminal.
+  // JSON output escapes control characters itself.
+  const raw = opts.io ?? stdio;
+  const io: CommandIO = json ? raw : { out: (t) => raw.out(visible(t)), err: (t) => raw.err(visible(t)) };
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const v = packageVersion();
+    io.out(json ? JSON.stringify({ version: v }) : `metabuyer ${v}`);
+    return 0;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
     const cmd = topic ? findCommand(topic) : undefined;
@@ -42,9 +52,14 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
   const command = findCommand(name);
   let context: AppContext | undefined = opts.context;
   try {
-    if (!command)
-      throw new UsageError(`unknown command "${name}"`, 'metabuyer <command> [flags]; see `metabuyer help`');
-    const parsed = parseFlags(rest, command.flags, command.usage, command.positionals === true);
+    if (!command) {
+      const guess = suggestCommand(name);
+      throw new UsageError(
+        `unknown command "${name}"${guess ? `; did you mean ${guess}?` : ''}`,
+        'metabuyer <command> [flags]; see `metabuyer help`',
+      );
+    }
+    const parsed = parseFlags(rest, flagsOf(command), command.usage, command.positionals === true);
     if (parsed.values.help) {
       io.out(commandHelp(command));
       return 0;
@@ -65,7 +80,7 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
           return context;
         },
         actor: opts.actor ?? cliActor(safeUser()),
-        io,
+        io: command.rawOutput ? raw : io,
         json,
       },
       input,
@@ -90,8 +105,10 @@ function reportError(e: unknown, io: CommandIO, json: boolean, context: AppConte
   const usage = err instanceof UsageError ? err.usage : undefined;
   const redact = (s: string) => (context ? context.redactor.string(s) : s);
   const message = redact(err.message);
-  if (!(err instanceof UsageError) && err.code === 'internal') {
-    context?.logger.error('command failed', { err: e });
+  if (!(err instanceof UsageError)) {
+    // The stack and the driver's own words are for whoever debugs (LOG_LEVEL=debug); the operator
+    // reads the one-line message.
+    context?.logger.debug('command failed', { code: err.code, err: e });
   }
   if (json) {
     io.out(JSON.stringify({ error: { code: err.code, message, ...(usage ? { usage } : {}) } }));
@@ -121,14 +138,27 @@ function explain(e: unknown): AppError {
         'Cannot reach Redis at REDIS_URL, which holds the shared Meta rate-limit state: start Redis, or unset REDIS_URL to run without it. Nothing was changed.',
     });
   }
-  if (pg?.code === 'ECONNREFUSED' || /ECONNREFUSED/.test(String((e as Error)?.message))) {
-    return new AppError({
-      code: 'db_unreachable',
-      verdict: 'retry',
-      message: 'Cannot reach the database: check DATABASE_URL and that PostgreSQL is running.',
-    });
-  }
+  const db = databaseConnectionProblem(e);
+  if (db) return new AppError({ code: db.code, verdict: 'retry', message: db.message, cause: e });
+  const query = queryFailureText(e);
+  if (query) return new AppError({ code: 'internal', verdict: 'invalid', message: query, cause: e });
   return toAppError(e);
+}
+
+/** The version in package.json, read from the checkout or the installed package. */
+function packageVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'metabuyer' && pkg.version) return pkg.version;
+    } catch {
+      // not there: try the next candidate
+    }
+  }
+  return 'unknown';
 }
 
 function safeUser(): string {
@@ -145,6 +175,7 @@ function overview(): string {
     'MetaBuyer — Meta Ads operations agent that acts only with your consent.',
     '',
     'usage: metabuyer <command> [flags]   (every command takes --json and --help)',
+    '       metabuyer --version',
     '',
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
@@ -153,7 +184,7 @@ function overview(): string {
 }
 
 function commandHelp(c: AnyCommand): string {
-  const flags = { ...c.flags, ...COMMON_FLAGS };
+  const flags = flagsOf(c);
   const names = Object.entries(flags).map(([n, s]) => [
     `--${n}${s.placeholder ? ` ${s.placeholder}` : ''}`,
     s.description,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { acquireHomeLock } from './home-lock.js';
 import * as schema from './schema/index.js';
 
 /** The one database type the repositories see, whichever driver is behind it. */
@@ -27,12 +28,16 @@ export const MIGRATIONS_FOLDER = path.join(
 export interface DatabaseTarget {
   databaseUrl: string | undefined;
   home: string;
+  /** Embedded only: how long to wait for another process holding METABUYER_HOME (default 30 s). */
+  lockWaitMs?: number;
 }
+
+export const DEFAULT_LOCK_WAIT_MS = 30_000;
 
 /** postgres.js when DATABASE_URL is set; embedded PGlite under METABUYER_HOME otherwise. */
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.databaseUrl) return openPostgres(target.databaseUrl);
-  return openPglite(path.join(target.home, 'pgdata'));
+  return openPglite(target.home, target.lockWaitMs ?? DEFAULT_LOCK_WAIT_MS);
 }
 
 async function openPostgres(url: string): Promise<Database> {
@@ -50,17 +55,36 @@ async function openPostgres(url: string): Promise<Database> {
   };
 }
 
-async function openPglite(dir: string): Promise<Database> {
+/**
+ * PGlite is one Postgres inside this process: a second process on the same data directory would
+ * corrupt it, so the home is locked from before the open until after the close (see home-lock.ts).
+ */
+async function openPglite(home: string, lockWaitMs: number): Promise<Database> {
+  const dir = path.join(home, 'pgdata');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const client = await PGlite.create(dir);
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const lock = await acquireHomeLock(home, { waitMs: lockWaitMs });
+  let client: import('@electric-sql/pglite').PGlite;
+  let db: Db;
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    const { drizzle } = await import('drizzle-orm/pglite');
+    client = await PGlite.create(dir);
+    db = drizzle(client, { schema }) as unknown as Db;
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
   return {
     db,
     kind: 'pglite',
     where: `embedded PGlite at ${dir}`,
-    close: () => client.close(),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        lock.release();
+      }
+    },
     migrate: async () => {
       const { migrate } = await import('drizzle-orm/pglite/migrator');
       await migrate(db as never, { migrationsFolder: MIGRATIONS_FOLDER });

@@ -177,11 +177,19 @@ export async function runDemo(opts: DemoOptions = {}): Promise<number> {
     bold('Done.') +
       ' Every write went through approval, an explicit confirmation, a live re-check and the append-only log.',
   );
-  out(
-    dim(
-      'Next: `npx metabuyer help`, or run the simulator yourself: `npx metabuyer sim --scenario examples/seed-demo.json`.',
-    ),
-  );
+  const token = scenario.tokens.find((t) => t.type === 'SYSTEM_USER')?.token ?? scenario.tokens[0]?.token;
+  const account = scenario.ad_accounts[0]?.id ?? 'act_…';
+  for (const line of [
+    'Next: `npx metabuyer help`, or drive the simulator yourself. In one terminal:',
+    '  npx metabuyer sim --scenario examples/seed-demo.json --port 8787',
+    "In another (the scenario's app id and secret sign the calls; its system-user token connects):",
+    `  export META_GRAPH_URL=http://127.0.0.1:8787 META_APP_ID=${scenario.app.id} META_APP_SECRET=${scenario.app.secret}`,
+    '  npx metabuyer init',
+    `  npx metabuyer connect --access-token ${token} --ad-account ${account}`,
+    '  npx metabuyer setup --target-cpa 120 --target-roas 1.8 --apply && npx metabuyer run-now',
+  ]) {
+    out(dim(line));
+  }
   return 0;
 }
 

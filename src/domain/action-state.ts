@@ -5,7 +5,10 @@
  *   proposed → approved | rejected          (APPROVE / REJECT; CLEAR returns to proposed)
  *   approved | proposed(no approval needed) → executing → applied | failed | stale | unknown
  *   unknown → applied | failed              (reconciled by reading live state, never by retrying)
- *   applied → rolled_back
+ *   failed is final for its plan: trying again takes a new run and plan (and a new approval)
+ *   applied → rolling_back → rolled_back | applied (refused or failed: the write stands)
+ *
+ * `executing` and `rolling_back` carry the owner process; when it dies they are reconciled from live state.
  */
 export const ACTION_STATUSES = [
   'proposed',
@@ -16,6 +19,7 @@ export const ACTION_STATUSES = [
   'failed',
   'stale',
   'unknown',
+  'rolling_back',
   'rolled_back',
 ] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
@@ -35,7 +39,10 @@ export function statusAfterDecision(decision: Decision): ActionStatus {
 
 export type ExecutionReadiness =
   | { ready: true }
-  | { ready: false; reason: 'rejected' | 'approval_required' | 'already_executed' | 'in_progress' };
+  | {
+      ready: false;
+      reason: 'rejected' | 'approval_required' | 'already_executed' | 'already_failed' | 'in_progress';
+    };
 
 /** Whether the executor may take this action now, and if not, the reason reported to the operator. */
 export function executionReadiness(status: ActionStatus, requiresApproval: boolean): ExecutionReadiness {
@@ -47,7 +54,12 @@ export function executionReadiness(status: ActionStatus, requiresApproval: boole
     case 'rejected':
       return { ready: false, reason: 'rejected' };
     case 'executing':
+    case 'rolling_back':
       return { ready: false, reason: 'in_progress' };
+    // A failed write is never retried within its plan: the plan's from → to was judged on a snapshot
+    // that is now older than the failure. The next run proposes it afresh, against live numbers.
+    case 'failed':
+      return { ready: false, reason: 'already_failed' };
     default:
       return { ready: false, reason: 'already_executed' };
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { DEFAULT_LAG_PROFILE, lagProfileProblem } from './conversion-lag.js';
+import { RULE_IDS } from './recommendation.js';
 
 /**
  * Everything one agent is configured with, stored as JSON on the agent's row. Every field has a default
@@ -114,6 +116,29 @@ const guardrails = z.object({
   maxBudgetChangesPerHour: z.number().int().positive().default(4),
 });
 
+/**
+ * The account's conversion lag (src/domain/conversion-lag.ts): which fraction of a day's purchases is
+ * reported by each age. Conversion verdicts allow for the part still missing (src/domain/maturity.ts).
+ */
+const conversionLag = z
+  .array(z.object({ hours: z.number().min(0), reported: z.number().gt(0).max(1) }))
+  .min(1)
+  .superRefine((profile, ctx) => {
+    const problem = lagProfileProblem(profile);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .default(DEFAULT_LAG_PROFILE.map((p) => ({ ...p })));
+
+/**
+ * Shadow mode (src/domain/shadow.ts): rules that recommend but never plan, and minimum backtest
+ * precisions (0–1) a rule must show on this account before it proposes actions.
+ */
+const ruleId = z.enum(RULE_IDS);
+const shadow = z.object({
+  rules: z.array(ruleId).default([]),
+  minPrecision: z.partialRecord(ruleId, z.number().gt(0).max(1)).default({}),
+});
+
 export const agentConfigSchema = z.object({
   targetCpaMinor: minorUnits.nullable().default(null),
   targetRoas: z.number().positive().nullable().default(null),
@@ -133,6 +158,8 @@ export const agentConfigSchema = z.object({
   slackTarget: z.string().min(1).nullable().default(null),
   rollbackWindowHours: z.number().positive().default(72),
   planTtlHours: z.number().positive().default(24),
+  conversionLag,
+  shadow: shadow.prefault({}),
   rules: rules.prefault({}),
   guardrails: guardrails.prefault({}),
 });

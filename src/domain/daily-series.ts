@@ -1,4 +1,4 @@
-import { lastCompleteDay, trailingDays } from './dates.js';
+import { addDays, lastCompleteDay, trailingDays } from './dates.js';
 import { addInto, zeroSums } from './metrics.js';
 import type { DailyRow, DeliverySums, Level, Snapshot } from './snapshot.js';
 
@@ -85,8 +85,15 @@ export function accountSeries(index: DayIndex, days: number): DailyPoint[] {
   return out;
 }
 
+/** The account's yesterday for its data: Meta's, when the snapshot knows it; else as of takenAt. */
+export function snapshotLastCompleteDay(snapshot: Snapshot): string {
+  return snapshot.metaToday
+    ? addDays(snapshot.metaToday, -1)
+    : lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
+}
+
 function lastDays(snapshot: Snapshot, days: number): string[] {
-  return trailingDays(lastCompleteDay(snapshot.takenAt, snapshot.account.timezone), days);
+  return trailingDays(snapshotLastCompleteDay(snapshot), days);
 }
 
 /** The last 14 complete days (in the account's time zone, as of the snapshot) for one entity. */

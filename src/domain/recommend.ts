@@ -2,16 +2,19 @@ import type { AgentConfig } from './agent-config.js';
 import type { AppliedAction } from './history.js';
 import { compareRecommendations } from './ordering.js';
 import { type Recommendation, RULE_ORDER, type RuleId, SEVERITY_ORDER } from './recommendation.js';
+import type { PausedByUs } from './revive.js';
 import { buildRuleContext } from './rules/build-context.js';
 import type { RuleContext } from './rules/context.js';
 import { highCpa } from './rules/high-cpa.js';
 import { highFrequency } from './rules/high-frequency.js';
 import { lowCtr } from './rules/low-ctr.js';
 import { lowRoas } from './rules/low-roas.js';
+import { revive } from './rules/revive.js';
 import { scaleWinner } from './rules/scale-winner.js';
 import { spendSpike } from './rules/spend-spike.js';
 import { trackingBroken } from './rules/tracking-broken.js';
 import { zeroConversions } from './rules/zero-conversions.js';
+import { applyShadow, type MeasuredPrecision, shadowStatuses } from './shadow.js';
 import type { EntityMeta, Snapshot } from './snapshot.js';
 
 /*
@@ -37,6 +40,14 @@ import type { EntityMeta, Snapshot } from './snapshot.js';
  *
  * History. Past writes (applied actions and rollbacks) feed the 72 h scale cooldown here; the planner's
  * guardrails use the same history for the per-entity cooldown and Meta's 4 budget changes per hour.
+ *
+ * Verdicts that survive late data. Conversion verdicts allow for purchases still to arrive (maturity.ts:
+ * the account's lag profile bounds what is missing); a pause or cut that would not survive them is held
+ * (low, no action, says so), and every conversion verdict shows its maturity. spend_spike tells Meta's
+ * own allowance (1.75 × a day, 7 × a calendar week) from spend beyond it. revive proposes re-activating
+ * what MetaBuyer paused (pausedByUs, from the action log) once its figures meet the target. A rule in
+ * shadow (shadow.ts) recommends with its would-be action in evidence and plans nothing; the backtest
+ * measures each rule's precision against what followed (precision.ts).
  */
 
 export interface RecommendInput {
@@ -44,6 +55,13 @@ export interface RecommendInput {
   config: AgentConfig;
   /** Writes already made (applied actions and rollbacks), for the scale cooldown. */
   history?: readonly AppliedAction[];
+  /**
+   * Entities MetaBuyer paused, and when (revive.ts: pausedByUs over the action log). Revive proposes
+   * re-activating those whose figures now meet the target.
+   */
+  pausedByUs?: readonly PausedByUs[];
+  /** Backtest precision measured per rule on this account, for rules that require a minimum. */
+  precision?: Partial<Record<RuleId, MeasuredPrecision>>;
   /** The engine's "now"; defaults to the snapshot's takenAt. */
   now?: string;
 }
@@ -83,6 +101,7 @@ const CONVERSION_RULES: ReadonlySet<RuleId> = new Set([
   'zero_conversions',
   'low_roas',
   'scale_winner',
+  'revive',
 ]);
 
 function actionStrength(rec: Recommendation): number {
@@ -158,12 +177,22 @@ export function recommend(input: RecommendInput): Recommendation[] {
       if (rec) found.push(rec);
     }
   }
+  const reconsidered = new Set<string>();
+  for (const paused of input.pausedByUs ?? []) {
+    if (reconsidered.has(paused.entityId)) continue;
+    reconsidered.add(paused.entityId);
+    const entity = ctx.entities.get(paused.entityId);
+    const rec = entity ? revive(ctx, entity, paused) : null;
+    if (rec) found.push(rec);
+  }
   const tracking = trackingBroken(ctx);
   if (tracking) found.push(tracking);
 
   // Sorting first makes the fold's tie-breaks (and everything after) independent of input order.
   found.sort(compareRecommendations);
-  let recs = foldPerEntity(found);
+  // Shadow before the fold: a rule in shadow proposes nothing, so it must not out-rank a live rule's
+  // action on the same entity.
+  let recs = foldPerEntity(applyShadow(found, shadowStatuses(input.config, input.precision)));
   if (tracking) recs = withholdConversionActions(recs);
   return recs;
 }

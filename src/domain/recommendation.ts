@@ -11,6 +11,7 @@ export const RULE_IDS = [
   'spend_spike',
   'high_frequency',
   'low_ctr',
+  'revive',
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
@@ -102,6 +103,19 @@ export interface SpikeEvidence {
   baseline: Pick<DailyPoint, 'date' | 'spend'>[];
 }
 
+/** spend_spike on a unit with a daily budget: Meta's allowance (rules/spend-spike.ts). */
+export interface AllowanceEvidence {
+  /** Minor units. */
+  dailyBudget: number;
+  dayRatio: number;
+  withinDay: boolean;
+  weekSince: string;
+  /** Minor units. */
+  weekSpend: number;
+  weekRatio: number;
+  withinWeek: boolean;
+}
+
 export interface TrackingEvidence {
   recentSince: string;
   recentUntil: string;
@@ -110,6 +124,21 @@ export interface TrackingEvidence {
   baselineSince: string;
   baselineUntil: string;
   baselinePurchases: number;
+}
+
+/**
+ * How far the purchases behind a conversion verdict have matured (src/domain/maturity.ts), and whether
+ * the action was held because it would not survive the purchases still to come.
+ */
+export interface MaturityEvidence {
+  /** Percent of the eventual purchases already reported (94 = "purchases 94 % matured"). */
+  purchasesPct: number;
+  valuePct: number;
+  basis: 'daily' | 'youngest_day' | 'mature';
+  /** Window days still maturing, with the percent of their purchases in. */
+  immatureDays: Array<{ date: string; reportedPct: number }>;
+  /** True when the action was held: the verdict does not hold once the missing purchases are allowed for. */
+  held: boolean;
 }
 
 export type ScaleHoldReason = 'learning' | 'recent_increase' | 'recent_significant_edit';
@@ -138,8 +167,15 @@ export interface Evidence {
   thresholds: Record<string, number>;
   excluded: ExcludedDelivery | null;
   spike: SpikeEvidence | null;
+  allowance: AllowanceEvidence | null;
   tracking: TrackingEvidence | null;
   hold: ScaleHold | null;
+  /** Conversion rules: the data's maturity (null for rules that do not read purchases). */
+  maturity: MaturityEvidence | null;
+  /** Set when the rule is in shadow mode: the action it would have proposed, and why it did not. */
+  shadow?: { reason: string; wouldBe: ActionSpec };
+  /** revive: when MetaBuyer paused the entity. */
+  pausedAt?: string;
   /** Other rules that fired on this entity and were folded into this recommendation. */
   alsoTriggered: RuleId[];
   /** Set when the action was withheld because the data behind it cannot be trusted. */

@@ -81,6 +81,12 @@ export interface Snapshot {
   account: AccountInfo;
   /** ISO time the snapshot was taken: the engine's "now". */
   takenAt: string;
+  /**
+   * The account's today (YYYY-MM-DD, its time zone) by Meta's clock when the snapshot was read: the data's
+   * days end the day before. Meta is the clock of its data, and ours may differ from it. Absent (older
+   * snapshots): taken from takenAt.
+   */
+  metaToday?: string;
   /** The decision window. */
   window: DateWindow;
   /** The purchase action type chosen for counts, values and ROAS (omni_purchase…). */

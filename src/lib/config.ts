@@ -26,6 +26,10 @@ const httpUrl = (what: string) =>
     }
   }, `must be an http(s) URL such as ${what}`);
 
+/** Where a test may kill a process running the write path (../shared/ARCHITECTURE.md, crash points). */
+export const CRASH_POINTS = ['after_claim', 'after_intent', 'after_write', 'after_readback'] as const;
+export type CrashPoint = (typeof CRASH_POINTS)[number];
+
 const envSchema = z.object({
   METABUYER_HOME: optional(z.string().min(1)),
   DATABASE_URL: optional(
@@ -49,7 +53,40 @@ const envSchema = z.object({
       .min(1, 'must be between 1 and 65535')
       .max(65535, 'must be between 1 and 65535'),
   ),
+  METRICS_PORT: optional(
+    z.coerce
+      .number({ message: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(0, 'must be between 0 and 65535 (0: a free port)')
+      .max(65535, 'must be between 0 and 65535 (0: a free port)'),
+  ),
+  METABUYER_QUEUE_PREFIX: optional(
+    z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores'),
+  ),
+  WORKER_SHUTDOWN_TIMEOUT_MS: optional(
+    z.coerce
+      .number({ message: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(0, 'must be between 0 and 600000')
+      .max(600_000, 'must be between 0 and 600000'),
+  ),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
+  METABUYER_LOCK_WAIT_SECONDS: optional(
+    z.coerce
+      .number({ message: 'must be a number of seconds' })
+      .min(0, 'must be between 0 and 3600')
+      .max(3600, 'must be between 0 and 3600'),
+  ),
+  // Tests only (not in the README): kill the process with SIGKILL at one point of the write path.
+  METABUYER_ALLOW_CRASH_POINTS: optional(z.string()),
+  METABUYER_CRASH_AT: optional(z.enum(CRASH_POINTS)),
+  METABUYER_LEASE_MS: optional(
+    z.coerce
+      .number({ message: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(500, 'must be at least 500')
+      .max(3_600_000, 'must be at most 3600000'),
+  ),
 });
 
 export interface Config {
@@ -75,8 +112,28 @@ export interface Config {
   readonly port: number;
   /** The address Slack and Meta redirect browsers to (`/meta/oauth/callback`…), without a trailing slash. */
   readonly publicUrl: string | undefined;
+  readonly worker: {
+    /** `/metrics` and `/healthz` of `metabuyer worker`; never PORT, which belongs to `serve`. */
+    readonly metricsPort: number;
+    /** BullMQ key prefix (queues, schedulers); tests give each run its own. */
+    readonly queuePrefix: string;
+    /** How long a stopping worker lets in-flight jobs finish before it closes anyway. */
+    readonly shutdownTimeoutMs: number;
+  };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Embedded mode: how long a process waits for another one holding METABUYER_HOME. */
+  readonly lockWaitMs: number;
+  readonly writePath: {
+    /** Tests only: the point where a process running the write path kills itself (SIGKILL). */
+    readonly crashAt: CrashPoint | undefined;
+    /** A process whose heartbeat is older than this is dead: its claims may be reconciled. */
+    readonly leaseMs: number;
+    /** How often a process renews its lease. */
+    readonly heartbeatMs: number;
+  };
 }
+
+export const DEFAULT_LEASE_MS = 30_000;
 
 export function parseConfig(env: Record<string, string | undefined>, cwd: string = process.cwd()): Config {
   const result = envSchema.safeParse(env);
@@ -114,7 +171,19 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     encryptionKey: e.METABUYER_ENCRYPTION_KEY,
     port: e.PORT ?? 3000,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    worker: {
+      metricsPort: e.METRICS_PORT ?? 9464,
+      queuePrefix: e.METABUYER_QUEUE_PREFIX ?? 'metabuyer',
+      shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS ?? 30_000,
+    },
     logLevel: e.LOG_LEVEL ?? 'info',
+    lockWaitMs: Math.round((e.METABUYER_LOCK_WAIT_SECONDS ?? 30) * 1000),
+    writePath: {
+      // The crash point is honoured only when crash points are explicitly allowed.
+      crashAt: e.METABUYER_ALLOW_CRASH_POINTS === '1' ? e.METABUYER_CRASH_AT : undefined,
+      leaseMs: e.METABUYER_LEASE_MS ?? DEFAULT_LEASE_MS,
+      heartbeatMs: Math.max(200, Math.floor((e.METABUYER_LEASE_MS ?? DEFAULT_LEASE_MS) / 4)),
+    },
   };
   return deepFreeze(config);
 }

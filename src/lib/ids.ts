@@ -18,6 +18,7 @@ export const ID_PREFIXES = [
   'conf', // execution confirmation
   'log', // action log entry
   'obx', // outbox message
+  'proc', // a running process (its lease)
   'msg', // Slack message reference
   'ostate', // Meta OAuth state (Connect with Facebook)
   'ogrant', // Meta login awaiting the ad-account choice

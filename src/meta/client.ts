@@ -65,6 +65,11 @@ export class MetaClient {
     return this.transport.config.apiVersion;
   }
 
+  /** Meta's clock, from the Date header of its latest answer; undefined before any answer. */
+  get metaNow(): Date | undefined {
+    return this.transport.metaNow;
+  }
+
   /** HTTP calls sent by this client so far, retries included. */
   get callsSent(): number {
     return this.transport.callsSent;

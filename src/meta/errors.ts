@@ -28,6 +28,8 @@ export interface MetaCallContext {
   httpStatus?: number;
   apiVersion?: string;
   accountId?: string;
+  /** The Graph API base (META_GRAPH_URL), named when it cannot be reached. */
+  graphUrl?: string;
 }
 
 export interface MetaClassification {
@@ -311,10 +313,17 @@ export class MetaNetworkError extends AppError {
             : kind === 'reset'
               ? 'The connection to Meta was cut before an answer arrived'
               : 'The call to Meta failed on the network';
+    // Refused or unresolvable: the address itself is the likely fault (a stopped simulator, a typo).
+    const where =
+      ctx.graphUrl && (kind === 'refused' || kind === 'dns')
+        ? ` Nothing answers at ${safeUrl(ctx.graphUrl).replace(/\/+$/, '')}: check META_GRAPH_URL${
+            /graph\.facebook\.com/.test(ctx.graphUrl) ? ' and the network' : ' (is the simulator running?)'
+          }.`
+        : '';
     super({
       code: kind === 'timeout' ? 'meta_timeout' : 'meta_network',
       verdict: 'retry',
-      message: `${what} (${ctx.method} ${path}).`,
+      message: `${what} (${ctx.method} ${path}).${where}`,
       details: { method: ctx.method, path, kind, ...(systemCode ? { system_code: systemCode } : {}) },
       cause,
     });

@@ -49,6 +49,19 @@ export function throttledScopeFor(metaCode: number | null | undefined, call: Cal
   return { accountId: normalizeAccountId(call.accountId), useCase };
 }
 
+/**
+ * Every scope a throttle blocks: the one its code names, and always the scope of the call that met it.
+ * Meta does not always throttle a call under the use case we file it under (an 80004 "ads management"
+ * answer to an insights read): blocking only the named use case would let the very same call go again
+ * at once, which is the hammering Meta warns still counts against the account.
+ */
+export function throttledScopesFor(metaCode: number | null | undefined, call: CallScope): UsageScope[] {
+  const named = throttledScopeFor(metaCode, call);
+  if (!call.accountId || named.accountId === APP_SCOPE_ACCOUNT) return [named];
+  const own = { accountId: normalizeAccountId(call.accountId), useCase: call.useCase };
+  return own.useCase === named.useCase ? [named] : [named, own];
+}
+
 function scopesOf(call: CallScope): UsageScope[] {
   const app: UsageScope = { accountId: APP_SCOPE_ACCOUNT, useCase: APP_USE_CASE };
   return call.accountId
@@ -133,24 +146,30 @@ export class UsageGovernor {
   }
 
   /**
-   * Meta answered with a throttle: block the exhausted scope for as long as Meta said (or the policy's
-   * default when it did not). Returns how long the block lasts.
+   * Meta answered with a throttle: block the exhausted scopes (see throttledScopesFor) for as long as
+   * Meta said. When it did not say, back off exponentially from the policy's default, by how many times
+   * in a row this call was throttled (the reference: "on 17, 613 or 4, back off exponentially").
+   * Returns how long the block lasts.
    */
   async onThrottled(
     metaCode: number | null | undefined,
     retryAfterMs: number | undefined,
     call: CallScope,
+    attempt = 1,
   ): Promise<number> {
-    const scope = throttledScopeFor(metaCode, call);
+    const scopes = throttledScopesFor(metaCode, call);
     const ms =
-      retryAfterMs !== undefined && retryAfterMs > 0 ? retryAfterMs : this.deps.policy.defaultBlockMs;
+      retryAfterMs !== undefined && retryAfterMs > 0
+        ? retryAfterMs
+        : this.deps.policy.defaultBlockMs * 2 ** Math.max(0, Math.min(attempt - 1, 10));
     const now = this.now();
-    await this.deps.store.blockUntil(scope, now + ms, now);
+    await Promise.all(scopes.map((scope) => this.deps.store.blockUntil(scope, now + ms, now)));
     this.deps.logger.warn('meta: throttled', {
-      ad_account_id: scope.accountId,
-      use_case: scope.useCase,
+      ad_account_id: scopes[0]!.accountId,
+      use_case: scopes.map((s) => s.useCase).join(','),
       meta_code: metaCode ?? null,
       block_ms: ms,
+      from_meta: retryAfterMs !== undefined && retryAfterMs > 0,
     });
     return ms;
   }

@@ -50,7 +50,7 @@ export interface RetryOptions {
   describe: string;
   retryTimeouts?: boolean;
   /** Called on a back_off error; records the block and returns how long it lasts. */
-  onBackOff?: (err: AppError) => Promise<number>;
+  onBackOff?: (err: AppError, attempt: number) => Promise<number>;
 }
 
 export async function withRetries<T>(fn: (attempt: number) => Promise<T>, opts: RetryOptions): Promise<T> {
@@ -63,7 +63,9 @@ export async function withRetries<T>(fn: (attempt: number) => Promise<T>, opts: 
       if (decision === 'stop' || attempt >= max) throw err;
       const e = err as AppError;
       if (decision === 'back_off') {
-        const blockMs = opts.onBackOff ? await opts.onBackOff(e) : (e.retryAfterMs ?? opts.policy.maxDelayMs);
+        const blockMs = opts.onBackOff
+          ? await opts.onBackOff(e, attempt)
+          : (e.retryAfterMs ?? opts.policy.maxDelayMs);
         // Too long to wait inside one call: hand it to the caller, whose job can be rescheduled.
         if (blockMs > opts.policy.maxBackOffWaitMs) throw err;
         // With a governor the wait happens in its beforeCall, shared with every other caller of the scope.

@@ -31,7 +31,11 @@ export interface ReadAccountSnapshotOptions {
    * be most of the calls and memory of a large account (14 rows per ad).
    */
   dailyLevels?: readonly Level[];
-  /** The engine's "now"; daily rows end the local day before it. */
+  /**
+   * The engine's "now" (our clock). The data's days come from Meta's clock (the Date of its answers):
+   * daily rows end the account's local day before Meta's today. Only when Meta's answers carry no date
+   * is takenAt used for that too.
+   */
   takenAt: Date | string;
   /**
    * How ad-level insights are fetched. Default: async report runs when the account has more ads than
@@ -78,9 +82,11 @@ export async function readAccountSnapshot(
     ...(opts.attributionWindows?.length ? { attributionWindows: opts.attributionWindows } : {}),
   });
 
-  // The daily range needs the account's time zone, so the account comes first (one call).
+  // The daily range needs the account's time zone, so the account comes first (one call), and Meta's
+  // "today" in that zone: the Date of Meta's answer, not our clock (a simulator, a skewed host, or a
+  // run late in the day near midnight would otherwise ask for days Meta has not reached, or skip some).
   const account = normalizeAccount(await client.getAdAccount(accountId));
-  const today = localDate(takenAt, account.timezone);
+  const today = localDate(client.metaNow ?? takenAt, account.timezone);
   const dailyRange = { since: addDays(today, -dailyDays), until: addDays(today, -1) };
 
   const campaigns: EntityMeta[] = [];
@@ -155,6 +161,7 @@ export async function readAccountSnapshot(
   return {
     account,
     takenAt: takenAt.toISOString(),
+    metaToday: today,
     window: { preset: datePreset, since: window.since, until: window.until },
     purchaseActionType,
     entities,

@@ -17,7 +17,7 @@ import {
 import { type CallScope, throttledScopeFor, UsageGovernor } from './governor.js';
 import { type CallKind, withRetries } from './retry.js';
 import { SECRET_PARAMS, safeUrl } from './safe-url.js';
-import type { UsageReading } from './usage-headers.js';
+import { normalizeAccountId, type UsageReading } from './usage-headers.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE';
 /** Which credential a call carries: the connection's token, the app token (`id|secret`), or none (OAuth). */
@@ -109,6 +109,7 @@ export class GraphTransport {
   private readonly http: AxiosInstance;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private sent = 0;
+  private metaDateMs: number | undefined;
 
   constructor(config: MetaConfig) {
     this.config = config;
@@ -138,6 +139,14 @@ export class GraphTransport {
       maxRedirects: 0,
       headers: { 'User-Agent': 'metabuyer-meta-client' },
     });
+  }
+
+  /**
+   * Meta's clock: the Date header of its latest answer. Meta's data lives on Meta's clock (its "today"
+   * and "yesterday" in the account's time zone), which need not be ours.
+   */
+  get metaNow(): Date | undefined {
+    return this.metaDateMs === undefined ? undefined : new Date(this.metaDateMs);
   }
 
   /** HTTP calls sent so far (each retry counts). */
@@ -197,6 +206,7 @@ export class GraphTransport {
       method: req.method,
       path: display,
       apiVersion: this.config.apiVersion,
+      graphUrl: this.config.graphUrl,
       ...(req.accountId ? { accountId: req.accountId } : {}),
     };
     return withRetries((attempt) => this.attempt(req.method, kind, url, params, scope, ctx, attempt), {
@@ -207,8 +217,13 @@ export class GraphTransport {
       logger: this.config.logger,
       describe: `${req.method} ${display}`,
       retryTimeouts: req.retryTimeouts ?? true,
-      onBackOff: (err) =>
-        this.governor.onThrottled(err instanceof MetaApiError ? err.metaCode : null, err.retryAfterMs, scope),
+      onBackOff: (err, attempt) =>
+        this.governor.onThrottled(
+          err instanceof MetaApiError ? err.metaCode : null,
+          err.retryAfterMs,
+          scope,
+          attempt,
+        ),
     });
   }
 
@@ -252,6 +267,8 @@ export class GraphTransport {
       throw err;
     }
     const headers = flattenHeaders(res.headers);
+    const dated = headers.date ? Date.parse(headers.date) : Number.NaN;
+    if (Number.isFinite(dated)) this.metaDateMs = dated;
     const readings = await this.governor.observe(headers, scope.accountId);
     const status = res.status;
     this.config.logger.debug('meta: call', {
@@ -301,20 +318,26 @@ export class GraphTransport {
   }
 }
 
-/** Meta's estimate of when a throttle ends, from the usage headers of the very response that was throttled. */
+/**
+ * Meta's estimate of when a throttle ends, from the usage headers of the very response that was
+ * throttled: the use case the code names (X-Business-Use-Case-Usage estimated_time_to_regain_access),
+ * else the call's own use case, else the longest wait any header gives for the account
+ * (X-Ad-Account-Usage reset_time_duration at 100 % for 17 and 613). X-App-Usage carries no time: code 4
+ * falls back to exponential backoff in the governor.
+ */
 function regainAccessFor(
   code: number | undefined,
   scope: CallScope,
   readings: UsageReading[],
 ): number | undefined {
-  if (!readings.length) return undefined;
-  const target = throttledScopeFor(code, scope);
-  const exact = readings.find(
-    (r) => r.accountId === target.accountId && r.useCase === target.useCase && r.regainAccessMs !== undefined,
-  );
-  if (exact) return exact.regainAccessMs;
-  const sameAccount = readings.filter(
-    (r) => r.accountId === target.accountId && r.regainAccessMs !== undefined,
-  );
+  const timed = readings.filter((r) => r.regainAccessMs !== undefined);
+  if (!timed.length) return undefined;
+  const named = throttledScopeFor(code, scope);
+  const own = scope.accountId ? normalizeAccountId(scope.accountId) : named.accountId;
+  for (const target of [named, { accountId: own, useCase: scope.useCase }]) {
+    const exact = timed.find((r) => r.accountId === target.accountId && r.useCase === target.useCase);
+    if (exact) return exact.regainAccessMs;
+  }
+  const sameAccount = timed.filter((r) => r.accountId === own || r.accountId === named.accountId);
   return sameAccount.length ? Math.max(...sameAccount.map((r) => r.regainAccessMs!)) : undefined;
 }

@@ -5,11 +5,37 @@ import type { Actor } from '../domain/actor.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 
+/**
+ * How a logged write ended, in the words execute and rollback report: applied, skipped (stale or
+ * refused before writing), failed, unknown (to be reconciled), rolled_back; `intent` for the
+ * write-ahead record that precedes every outcome.
+ */
+export type LogOutcome = 'intent' | 'applied' | 'skipped' | 'failed' | 'unknown' | 'rolled_back' | 'refused';
+
+export function outcomeOf(kind: 'execute' | 'rollback', event: string): LogOutcome {
+  switch (event) {
+    case 'intent':
+      return 'intent';
+    case 'applied':
+    case 'reconciled': // an unknown write settled by reading live state: it took effect
+      return kind === 'rollback' ? 'rolled_back' : 'applied';
+    case 'stale':
+      return kind === 'rollback' ? 'refused' : 'skipped';
+    case 'refused':
+      return kind === 'rollback' ? 'refused' : 'skipped';
+    case 'unknown':
+      return 'unknown';
+    default:
+      return 'failed';
+  }
+}
+
 export interface ActionLogEntry {
   id: string;
   at: string;
   kind: 'execute' | 'rollback';
   event: string;
+  outcome: LogOutcome;
   key: string | null;
   type: string;
   level: string;
@@ -42,6 +68,7 @@ export interface DecisionEntry {
 export interface ActionLogResult {
   adAccountId: string;
   currency: string;
+  timezoneName: string | null;
   entries: ActionLogEntry[];
   /** The newest decisions, so a rejection and its reason are on record beside the writes. */
   decisions: DecisionEntry[];
@@ -74,11 +101,13 @@ export async function actionLog(
     })),
     adAccountId: agent.adAccountId,
     currency: agent.currency,
+    timezoneName: agent.timezoneName,
     entries: rows.map((r) => ({
       id: r.id,
       at: r.at.toISOString(),
       kind: r.kind,
       event: r.event,
+      outcome: outcomeOf(r.kind, r.event),
       key: r.actionKey,
       type: r.type,
       level: r.level,

@@ -1,6 +1,9 @@
 import { parseAgentConfig } from '../domain/agent-config.js';
+import { maturityHours } from '../domain/conversion-lag.js';
+import { lastCompleteDay, localDate } from '../domain/dates.js';
 import { toMinorUnits } from '../domain/money.js';
 import { buildPlan } from '../domain/planner.js';
+import { type PrecisionVerdict, precisionByRule, type RulePrecision } from '../domain/precision.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
 import { type RunSummary, summarize } from '../domain/summary.js';
@@ -19,6 +22,8 @@ export interface BacktestInput {
   targetCpa?: string;
   targetRoas?: number;
   datePreset?: string;
+  /** Days after a verdict that judge it (default 3). */
+  horizonDays?: number;
 }
 
 export interface BacktestDay {
@@ -40,6 +45,13 @@ export interface BacktestResult {
   adAccountId: string;
   currency: string;
   days: BacktestDay[];
+  /** Days after each verdict that judged it. */
+  horizonDays: number;
+  /**
+   * Per rule: how many of its daily would-be actions the following days confirmed (matured figures),
+   * with a 95 % Wilson interval and the money they would have saved (negative: lost).
+   */
+  precision: RulePrecision[];
   /** Each rule × entity that fired, with the days it fired on. */
   firings: Array<{
     rule: string;
@@ -95,6 +107,9 @@ export async function backtest(input: BacktestInput): Promise<BacktestResult> {
     logger: silentLogger,
   });
   const days: BacktestDay[] = [];
+  const verdicts: PrecisionVerdict[] = [];
+  const horizonDays = input.horizonDays ?? 3;
+  let precision: RulePrecision[] = [];
   try {
     const end = Date.parse(scenario.now);
     for (let back = input.days - 1; back >= 0; back--) {
@@ -107,6 +122,12 @@ export async function backtest(input: BacktestInput): Promise<BacktestResult> {
       });
       const recommendations = recommend({ snapshot, config, now: asOf });
       const plan = buildPlan({ snapshot, recommendations, config, now: asOf });
+      // Every would-be action is a verdict, planned or not (a rule in shadow keeps it in evidence).
+      const today = localDate(asOf, snapshot.account.timezone);
+      for (const r of recommendations) {
+        const action = r.action ?? r.evidence.shadow?.wouldBe;
+        if (action) verdicts.push({ rule: r.rule, entityId: r.entityId, date: today, action });
+      }
       days.push({
         asOf,
         window: { since: snapshot.window.since, until: snapshot.window.until },
@@ -121,11 +142,22 @@ export async function backtest(input: BacktestInput): Promise<BacktestResult> {
         })),
       });
     }
+    precision = await labelVerdicts(sim.url, client, account.id, scenario.now, config, verdicts, {
+      horizonDays,
+      replayDays: input.days,
+    });
   } finally {
     client.close();
     await sim.close();
   }
-  return { adAccountId: account.id, currency: account.currency, days, firings: firingsOf(days) };
+  return {
+    adAccountId: account.id,
+    currency: account.currency,
+    days,
+    horizonDays,
+    precision,
+    firings: firingsOf(days),
+  };
 }
 
 async function setSimClock(url: string, now: string): Promise<void> {
@@ -162,4 +194,40 @@ function firingsOf(days: BacktestDay[]): BacktestResult['firings'] {
   return [...byKey.values()].sort((a, b) =>
     a.dates[0]! < b.dates[0]! ? -1 : a.dates[0]! > b.dates[0]! ? 1 : a.rule.localeCompare(b.rule),
   );
+}
+
+/**
+ * Labels the verdicts with what followed, on matured data: the clock is moved past the scenario's end
+ * by the lag profile's span, so every day up to the scenario's last complete one has all its purchases.
+ * Only days up to that last day are known; a verdict whose horizon runs past it stays unlabelled.
+ */
+async function labelVerdicts(
+  url: string,
+  client: ReturnType<typeof createMetaClient>,
+  adAccountId: string,
+  scenarioNow: string,
+  config: ReturnType<typeof parseAgentConfig>,
+  verdicts: PrecisionVerdict[],
+  opts: { horizonDays: number; replayDays: number },
+): Promise<RulePrecision[]> {
+  const maturedAt = new Date(
+    Date.parse(scenarioNow) + (maturityHours(config.conversionLag) + 24) * 3_600_000,
+  );
+  await setSimClock(url, maturedAt.toISOString());
+  const matured = await readAccountSnapshot(client, {
+    adAccountId,
+    datePreset: config.datePreset,
+    takenAt: maturedAt.toISOString(),
+    dailyDays: opts.replayDays + opts.horizonDays + Math.ceil(maturityHours(config.conversionLag) / 24) + 3,
+    dailyLevels: ['campaign', 'adset', 'ad'],
+  });
+  const byKey = new Map(matured.dailyRows.map((r) => [`${r.entityId}|${r.date}`, r]));
+  return precisionByRule({
+    verdicts,
+    day: (id, date) => byKey.get(`${id}|${date}`),
+    lastDay: lastCompleteDay(scenarioNow, matured.account.timezone),
+    horizonDays: opts.horizonDays,
+    targetCpa: config.targetCpaMinor,
+    targetRoas: config.targetRoas,
+  });
 }

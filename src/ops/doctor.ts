@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { Redis } from 'ioredis';
 import type { AppContext } from '../app/context.js';
+import { databaseConnectionProblem, queryFailureText } from '../db/errors.js';
 import { allAgents } from '../db/repos/agents.js';
 import { type ConnectionRow, liveConnections } from '../db/repos/connections.js';
 import { toAppError } from '../lib/errors.js';
@@ -111,7 +112,9 @@ async function databaseCheck(
     add(
       'database',
       'fail',
-      `Cannot reach the database: ${toAppError(e).message}. Check DATABASE_URL, or run \`metabuyer init\`.`,
+      databaseConnectionProblem(e)?.message ??
+        queryFailureText(e) ??
+        `Cannot use the database: ${toAppError(e).message}. Check DATABASE_URL, or run \`metabuyer init\`.`,
     );
     return undefined;
   }

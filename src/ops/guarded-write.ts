@@ -8,13 +8,18 @@ import type { MetaClient } from '../meta/client.js';
 
 /**
  * Race and crash seams in the write path, off by default. A test passes a seam that throws (a crash) or
- * waits (a race) to stop a worker at an exact point; production passes none.
+ * waits (a race) to stop a worker at an exact point; the contract's crash points (./crash-points.ts)
+ * are seams that SIGKILL the process. Production passes none.
  */
 export interface WriteSeams {
+  /** After the action is claimed (owner recorded), before the object is read live. */
+  afterClaim?(entityId: string): Promise<void> | void;
   /** After the intent is logged, before the write is sent. */
   afterIntent?(entityId: string): Promise<void> | void;
-  /** After Meta answered the write, before the outcome is logged. */
+  /** After Meta answered the write, before it is read back. */
   afterWrite?(entityId: string): Promise<void> | void;
+  /** After the write was read back, before the outcome is logged. */
+  afterReadback?(entityId: string): Promise<void> | void;
 }
 
 /** An error thrown by a seam: it must escape like a crash, never be handled as a Meta failure. */
@@ -143,6 +148,7 @@ export async function guardedWrite(
   } catch {
     after = null;
   }
+  await atSeam(deps.seams.afterReadback, target.entityId);
   const note =
     after === null ? 'read-back failed' : after === target.to ? null : `read back ${String(after)}`;
   await log('applied', deps.keys.outcome, { observedValue: after, reason: note });

@@ -4,6 +4,7 @@ import { type Actor, actorLabel } from '../domain/actor.js';
 import { UsageError } from '../lib/errors.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
+import { resyncPollSchedule } from './schedule-sync.js';
 
 export interface HaltResult {
   adAccountId: string;
@@ -38,6 +39,7 @@ export async function pauseAgent(
     now,
   );
   ctx.logger.info('agent halted', { agentId: agent.id, reason, actor: by });
+  await resyncPollSchedule(ctx, agent.id);
   return toResult(updated, !agent.halted || agent.haltedReason !== reason);
 }
 
@@ -55,6 +57,7 @@ export async function resumeAgent(
     now,
   );
   ctx.logger.info('agent resumed', { agentId: agent.id, actor: actorLabel(input.actor) });
+  await resyncPollSchedule(ctx, agent.id);
   return toResult(updated, agent.halted);
 }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../db/client.js';
 import { writesSince } from '../db/repos/action-log.js';
 import type { AppliedAction } from '../domain/history.js';
+import { type PausedByUs, pausedByUs, REVIVE_LOOKBACK_HOURS } from '../domain/revive.js';
 
 /** How far back the guardrails and the scale cooldown look. */
 export const HISTORY_HOURS = 72;
@@ -21,4 +22,9 @@ export async function recentWrites(
     to: r.toValue,
     at: r.at.toISOString(),
   }));
+}
+
+/** Entities MetaBuyer paused and nobody re-activated through it since: what revive reconsiders. */
+export async function ourPauses(db: Db, agentId: string, now: Date): Promise<PausedByUs[]> {
+  return pausedByUs(await recentWrites(db, agentId, now, REVIVE_LOOKBACK_HOURS));
 }

@@ -13,11 +13,13 @@ import { newId } from '../lib/ids.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
-import { recentWrites } from './history.js';
+import { ourPauses, recentWrites } from './history.js';
 
 export interface PlanActionsResult {
   adAccountId: string;
   currency: string;
+  /** The account's time zone, in which the expiry is shown. */
+  timezoneName: string | null;
   planId: string;
   runId: string;
   expiresAt: string;
@@ -76,7 +78,8 @@ export async function planActions(
   // The engine is re-run on the run's stored snapshot with today's write history, so that writes made
   // since the run (an increase, a pause) are taken into account; on the same snapshot and history it is
   // deterministic and yields exactly the run's recommendations.
-  const recommendations = recommend({ snapshot, config, history, now: now.toISOString() });
+  const pausedByUs = await ourPauses(db, agent.id, now);
+  const recommendations = recommend({ snapshot, config, history, pausedByUs, now: now.toISOString() });
   const plan = buildPlan({ snapshot, recommendations, config, history, now: now.toISOString() });
   const planId = newId('plan', now.getTime());
   const { actions, superseded } = await createPlan(
@@ -116,6 +119,7 @@ export async function planActions(
   return {
     adAccountId: agent.adAccountId,
     currency: agent.currency,
+    timezoneName: agent.timezoneName,
     planId,
     runId: run.id,
     expiresAt: plan.expiresAt,

@@ -1,14 +1,19 @@
 import type { AppContext } from '../app/context.js';
 import { type ActionLogRow, appliedWrites, rollbacksOf } from '../db/repos/action-log.js';
-import { markConfirmation, recordConfirmation } from '../db/repos/confirmations.js';
-import { moveAction } from '../db/repos/plans.js';
-import { toAppError } from '../lib/errors.js';
+import {
+  type ConfirmationRow,
+  type ConfirmationTarget,
+  recordConfirmation,
+} from '../db/repos/confirmations.js';
+import { type Actor, actorLabel } from '../domain/actor.js';
+import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { agentConfigOf } from './agent-config.js';
 import { resolveAgent } from './agent-scope.js';
-import { withMeta } from './credentials.js';
-import { type ConfirmWord, refuseUnlessConfirmed } from './execution-guard.js';
-import { guardedWrite, SeamInterrupt, type WriteSeams } from './guarded-write.js';
+import { type Confirmation, confirmationView } from './execute.js';
+import { type ConfirmWord, refuseUnlessConfirmed, refuseUnlessPermitted } from './execution-guard.js';
+import type { WriteSeams } from './guarded-write.js';
+import { openRollbackRun } from './rollback-run.js';
 
 export interface RollbackItem {
   logId: string;
@@ -25,8 +30,10 @@ export interface RollbackItem {
 }
 
 export interface RollbackResult {
+  kind: 'rollback';
   adAccountId: string;
   currency: string;
+  /** Null when nothing was confirmed (nothing to roll back). */
   confirmationId: string | null;
   windowHours: number;
   rolled_back: number;
@@ -39,21 +46,29 @@ export interface RollbackResult {
   alreadyRolledBack: number;
 }
 
+export interface ConfirmRollbackInput {
+  adAccount?: string;
+  confirm: ConfirmWord;
+  actor: Actor;
+  /** How many of the newest applied writes inside the window to undo. */
+  limit: number;
+}
+
 /**
- * Undoes the newest applied writes inside the rollback window, newest first. Each rollback is itself a
- * confirmed, guarded, logged write: refused (and logged) when the object no longer holds what we wrote,
- * and never done twice for the same write.
+ * Records an operator's confirmation to undo the newest applied writes inside the rollback window,
+ * newest first, after the refusal checks (permission, confirmation word, halted agent, something to roll
+ * back). Stores the exact writes to undo (action-log ids, each with the value it expects live and the value
+ * it restores) and the outbox row that asks for it to run, in one transaction. Writes nothing to Meta.
+ * Throws AppError `nothing_to_do` (details.result: a RollbackResult saying why) when nothing qualifies.
  */
-export async function rollbackActions(
-  ctx: AppContext,
-  input: { adAccount?: string; confirm: ConfirmWord; actor: string; limit: number; seams?: WriteSeams },
-): Promise<RollbackResult> {
+export async function confirmRollback(ctx: AppContext, input: ConfirmRollbackInput): Promise<Confirmation> {
   const { db, agent, connection } = await resolveAgent(ctx, input.adAccount);
-  refuseUnlessConfirmed(agent, connection, input.confirm, 'rolling back');
   const config = agentConfigOf(agent);
+  refuseUnlessPermitted(input.actor, 'confirm_rollback', config, agent, 'confirming a rollback');
+  refuseUnlessConfirmed(agent, connection, input.confirm, 'rolling back');
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - config.rollbackWindowHours * 3_600_000);
-  const applied = await appliedWrites(db, agent.id, { since });
+  const applied = (await appliedWrites(db, agent.id, { since })).filter((w) => w.planActionId !== null);
   const undone = new Set(
     (
       await rollbacksOf(
@@ -65,153 +80,111 @@ export async function rollbackActions(
       .map((r) => r.rollbackOf),
   );
   const candidates = applied.filter((a) => !undone.has(a.id)).slice(0, input.limit);
-  const outsideWindow = (await appliedWrites(db, agent.id, { before: since })).length;
-  const base = {
-    adAccountId: agent.adAccountId,
-    currency: agent.currency,
-    windowHours: config.rollbackWindowHours,
-    outsideWindow,
-    alreadyRolledBack: applied.filter((a) => undone.has(a.id)).length,
-  };
   if (candidates.length === 0) {
-    return { ...base, confirmationId: null, rolled_back: 0, refused: 0, failed: 0, results: [] };
+    const outsideWindow = (await appliedWrites(db, agent.id, { before: since })).length;
+    const result: RollbackResult = {
+      kind: 'rollback',
+      adAccountId: agent.adAccountId,
+      currency: agent.currency,
+      confirmationId: null,
+      windowHours: config.rollbackWindowHours,
+      rolled_back: 0,
+      refused: 0,
+      failed: 0,
+      results: [],
+      outsideWindow,
+      alreadyRolledBack: applied.filter((a) => undone.has(a.id)).length,
+    };
+    throw new AppError({
+      code: 'nothing_to_do',
+      verdict: 'invalid',
+      message: `Nothing to roll back within ${config.rollbackWindowHours} h. Nothing was written.`,
+      details: { result },
+    });
   }
-  const confirmation = await recordConfirmation(db, {
-    id: newId('conf', now.getTime()),
-    agentId: agent.id,
-    kind: 'rollback',
-    planId: null,
-    confirmWord: input.confirm,
-    confirmedBy: input.actor,
-    confirmedAt: now,
+  const confirmation = await recordConfirmation(
+    db,
+    {
+      id: newId('conf', now.getTime()),
+      agentId: agent.id,
+      kind: 'rollback',
+      planId: null,
+      confirmWord: input.confirm,
+      confirmedBy: actorLabel(input.actor),
+      confirmedAt: now,
+      targets: candidates.map(rollbackTarget),
+    },
+    newId('obx', now.getTime()),
+  );
+  ctx.logger.info('rollback confirmed', {
+    confirmationId: confirmation.id,
+    actor: confirmation.confirmedBy,
     targets: candidates.map((c) => c.id),
   });
-  await markConfirmation(db, confirmation.id, 'running', now);
-  const results: RollbackItem[] = [];
-  await withMeta(ctx, connection, async (client) => {
-    for (const write of candidates) {
-      try {
-        results.push(await rollbackOne(write));
-      } catch (e) {
-        if (e instanceof SeamInterrupt) throw e.inner;
-        results.push({
-          ...describe(write),
-          outcome: 'failed',
-          reason: ctx.redactor.string(toAppError(e).message),
-        });
-      }
-    }
-
-    async function rollbackOne(write: ActionLogRow): Promise<RollbackItem> {
-      // Claim the action first (applied → rolled_back, compare-and-set): of two rollbacks racing for the
-      // same write, only one proceeds. The claim is released if the rollback does not happen.
-      const claimed = write.planActionId
-        ? await moveAction(db, write.planActionId, ['applied'], 'rolled_back', ctx.clock.now())
-        : undefined;
-      if (write.planActionId && !claimed) {
-        return {
-          ...describe(write),
-          outcome: 'refused',
-          reason: 'already rolled back, or being rolled back by someone else',
-        };
-      }
-      const release = async () => {
-        if (write.planActionId)
-          await moveAction(db, write.planActionId, ['rolled_back'], 'applied', ctx.clock.now());
-      };
-      let outcome: Awaited<ReturnType<typeof guardedWrite>>;
-      try {
-        outcome = await guardedWrite(
-          {
-            db,
-            client,
-            clock: ctx.clock,
-            accountId: agent.adAccountId,
-            seams: input.seams ?? {},
-            keys: {
-              intent: `rollback:${write.id}:${confirmation.id}:intent`,
-              outcome: `rollback:${write.id}:${confirmation.id}:outcome`,
-            },
-            logBase: {
-              agentId: agent.id,
-              adAccountId: agent.adAccountId,
-              kind: 'rollback',
-              planId: write.planId,
-              planActionId: write.planActionId,
-              actionKey: write.actionKey,
-              confirmationId: confirmation.id,
-              rollbackOf: write.id,
-              type: write.type,
-              level: write.level,
-              entityId: write.entityId,
-              entityName: write.entityName,
-              fromValue: write.toValue,
-              toValue: write.fromValue,
-              approvedBy: [],
-              confirmedBy: input.actor,
-              environment: connection.environment,
-            },
-          },
-          {
-            type: write.type,
-            level: write.level,
-            entityId: write.entityId,
-            expected: write.toValue,
-            to: write.fromValue,
-          },
-        );
-      } catch (e) {
-        if (!(e instanceof SeamInterrupt)) await release();
-        throw e;
-      }
-      switch (outcome.outcome) {
-        case 'applied':
-          return { ...describe(write), outcome: 'rolled_back', reason: outcome.note };
-        case 'stale':
-          await release();
-          return {
-            ...describe(write),
-            outcome: 'refused',
-            reason: `the object no longer holds what we wrote: live ${String(outcome.observed)}, we wrote ${String(write.toValue)}; someone changed it since, so it is left alone`,
-          };
-        case 'failed':
-          await release();
-          return {
-            ...describe(write),
-            outcome: 'failed',
-            reason: ctx.redactor.string(outcome.error.message),
-          };
-        case 'unknown':
-          return { ...describe(write), outcome: 'unknown', reason: outcome.detail };
-      }
-    }
-  });
-  const count = (o: RollbackItem['outcome']) => results.filter((r) => r.outcome === o).length;
-  const result = {
-    ...base,
-    confirmationId: confirmation.id,
-    rolled_back: count('rolled_back'),
-    refused: count('refused'),
-    failed: count('failed') + count('unknown'),
-    results,
-  };
-  await markConfirmation(db, confirmation.id, 'done', ctx.clock.now(), {
-    rolled_back: result.rolled_back,
-    refused: result.refused,
-    failed: result.failed,
-  });
-  return result;
+  return confirmationView(confirmation, agent.adAccountId, agent.currency);
 }
 
-function describe(w: ActionLogRow) {
+/** The write that undoes an applied write: it expects what we wrote and restores what was there. */
+function rollbackTarget(w: ActionLogRow): ConfirmationTarget {
   return {
+    actionId: w.planActionId!,
+    key: w.actionKey ?? w.id,
     logId: w.id,
-    key: w.actionKey,
     type: w.type,
     level: w.level,
     entityId: w.entityId,
     entityName: w.entityName,
-    from: w.fromValue,
-    to: w.toValue,
+    from: w.toValue,
+    to: w.fromValue,
   };
+}
+
+/**
+ * Runs a rollback confirmation's targets, newest first (called by runConfirmation). Each is itself a
+ * guarded write on the same path as execution — claim (owner recorded), re-read live, refuse if the object
+ * no longer holds what we wrote, intent, write, read back, log — and is never done twice for one write.
+ */
+export async function runRollback(
+  ctx: AppContext,
+  confirmation: ConfirmationRow,
+  opts: { seams?: WriteSeams | undefined },
+): Promise<RollbackResult> {
+  const run = await openRollbackRun(ctx, confirmation, opts.seams);
+  try {
+    const config = agentConfigOf(run.agent);
+    const results: RollbackItem[] = [];
+    const refusal = run.refusal();
+    for (const target of confirmation.targets) {
+      const base = {
+        logId: target.logId!,
+        key: target.key,
+        type: target.type,
+        level: target.level,
+        entityId: target.entityId,
+        entityName: target.entityName,
+        from: target.to,
+        to: target.from,
+      };
+      results.push({
+        ...base,
+        ...(refusal ? { outcome: 'refused' as const, reason: refusal } : await run.rollbackTarget(target)),
+      });
+    }
+    const count = (o: RollbackItem['outcome']) => results.filter((r) => r.outcome === o).length;
+    return {
+      kind: 'rollback',
+      adAccountId: run.agent.adAccountId,
+      currency: run.agent.currency,
+      confirmationId: confirmation.id,
+      windowHours: config.rollbackWindowHours,
+      rolled_back: count('rolled_back'),
+      refused: count('refused'),
+      failed: count('failed') + count('unknown'),
+      results,
+      outsideWindow: 0,
+      alreadyRolledBack: 0,
+    };
+  } finally {
+    run.close();
+  }
 }

@@ -3,10 +3,12 @@ import { updateAgent } from '../db/repos/agents.js';
 import { insertRecommendations } from '../db/repos/recommendations.js';
 import { completeRun, failRun, startRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
+import type { AgentConfig } from '../domain/agent-config.js';
 import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
+import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
@@ -16,7 +18,7 @@ import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 import { withMeta } from './credentials.js';
-import { recentWrites } from './history.js';
+import { ourPauses, recentWrites } from './history.js';
 
 export interface RunNowResult {
   runId: string;
@@ -28,7 +30,37 @@ export interface RunNowResult {
   /** "spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21" */
   summaryLine: string;
   counts: { high: number; medium: number; low: number };
+  /** Rules still in shadow (recommend, never plan), and why. */
+  shadow: ShadowStatus[];
   report: { posted: boolean; detail: string };
+  /** Rules that could not run for want of a target (an agent set up without targets). */
+  rulesWithoutTargets: RuleWithoutTarget[];
+}
+
+export interface RuleWithoutTarget {
+  rule: string;
+  missing: Array<'target_cpa' | 'target_roas'>;
+}
+
+/** The enabled rules that stay silent because the target they compare against is not set. */
+export function rulesWithoutTargets(config: AgentConfig): RuleWithoutTarget[] {
+  const cpa = config.targetCpaMinor === null;
+  const roas = config.targetRoas === null;
+  const r = config.rules;
+  const out: RuleWithoutTarget[] = [];
+  const check = (rule: string, enabled: boolean, needsCpa: boolean, needsRoas: boolean) => {
+    const missing = [
+      ...(needsCpa && cpa ? (['target_cpa'] as const) : []),
+      ...(needsRoas && roas ? (['target_roas'] as const) : []),
+    ];
+    if (enabled && missing.length > 0) out.push({ rule, missing });
+  };
+  check('high_cpa', r.highCpa.enabled, true, false);
+  check('zero_conversions', r.zeroConversions.enabled, true, false);
+  check('low_roas', r.lowRoas.enabled, false, true);
+  check('scale_winner', r.scaleWinner.enabled, true, true);
+  check('tracking_broken', r.trackingBroken.enabled, true, false);
+  return out;
 }
 
 /**
@@ -69,7 +101,8 @@ export async function runNow(
     });
     input.onProgress?.(`Read ${snapshot.entities.length} objects in ${calls} Graph calls; recommending…`);
     const history = await recentWrites(db, agent.id, started);
-    const recommendations = recommend({ snapshot, config, history, now: started.toISOString() });
+    const pausedByUs = await ourPauses(db, agent.id, started);
+    const recommendations = recommend({ snapshot, config, history, pausedByUs, now: started.toISOString() });
     const summary = summarize(snapshot);
     const finished = ctx.clock.now();
     await completeRun(db, run.id, snapshot, { ...summary }, calls, finished, async (tx) => {
@@ -96,7 +129,15 @@ export async function runNow(
     await updateAgent(
       db,
       agent.id,
-      { lastRunAt: started, nextRunAt: new Date(started.getTime() + agent.intervalSeconds * 1000) },
+      {
+        lastRunAt: started,
+        // Only a scheduler promises a next run: a manual run moves an existing schedule forward, and
+        // never invents one that no worker will keep (status would then promise a run that never comes).
+        nextRunAt:
+          input.trigger === 'schedule' || agent.nextRunAt
+            ? new Date(started.getTime() + agent.intervalSeconds * 1000)
+            : null,
+      },
       finished,
     );
     const counts = { high: 0, medium: 0, low: 0 };
@@ -116,6 +157,9 @@ export async function runNow(
       graphCalls: calls,
       summaryLine: runSummaryLine(summary, snapshot.account.currency),
       counts,
+      // No measured precision is stored yet: a rule that requires one stays in shadow until it is.
+      shadow: shadowStatuses(config),
+      rulesWithoutTargets: rulesWithoutTargets(config),
       report: config.slackTarget
         ? {
             posted: false,

@@ -3,7 +3,8 @@ import type { AppContext } from '../app/context.js';
 import { agentByChannel, updateAgent } from '../db/repos/agents.js';
 import { ensureWorkspace, liveWorkspaceByTeam, workspaceById } from '../db/repos/slack-workspaces.js';
 import { type Actor, actorLabel, SLACK_TEAM_ID } from '../domain/actor.js';
-import { formatMoney, toMinorUnits } from '../domain/money.js';
+import { toMinorUnits } from '../domain/money.js';
+import type { RuleId } from '../domain/recommendation.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize, rosterOf } from './authorize.js';
+import { resyncPollSchedule } from './schedule-sync.js';
 
 /** What `setup` may change. Money arrives as a decimal in the account currency's major units ("120"). */
 export interface SetupChanges {
@@ -37,12 +39,16 @@ export interface SetupChanges {
   protectedEntityIds?: string[];
   protectedNamePatterns?: string[];
   confidenceLevel?: number;
+  /** Rules that recommend but never plan (shadow mode); [] puts every rule back to live. */
+  shadowRules?: RuleId[];
 }
 
 export interface SetupResult {
   adAccountId: string;
+  /** The currency of target_cpa, which is in its minor units. */
   currency: string;
   applied: boolean;
+  /** Fields as in `config` (snake_case). */
   changes: Array<{ field: string; from: unknown; to: unknown }>;
   config: Record<string, unknown>;
 }
@@ -119,6 +125,7 @@ export async function setup(
   setGuard('approvalWaiverMaxDecreasePct', c.approvalWaiverMaxDecreasePct);
   setGuard('protectedEntityIds', c.protectedEntityIds);
   setGuard('protectedNamePatterns', c.protectedNamePatterns);
+  if (c.shadowRules !== undefined) draft.shadow = { ...current.shadow, rules: c.shadowRules };
 
   const parsed = storedAgentConfigSchema.safeParse(draft);
   if (!parsed.success) {
@@ -130,8 +137,8 @@ export async function setup(
     });
   }
   const next = parsed.data as StoredAgentConfig;
-  const changes = diff(current, next, agent.currency);
-  if (teamAfter !== teamBefore) changes.push({ field: 'slackWorkspace', from: teamBefore, to: teamAfter });
+  const changes = diff(current, next);
+  if (teamAfter !== teamBefore) changes.push({ field: 'slack_workspace', from: teamBefore, to: teamAfter });
   const channelAfter = next.slackTarget ? next.slackTarget.replace(/^channel:/, '') : null;
   if (teamAfter && channelAfter) await refuseTakenChannel(db, agent.id, teamAfter, channelAfter);
   if (input.apply && changes.length > 0) {
@@ -163,13 +170,14 @@ export async function setup(
       actor: actorLabel(actor),
       fields: changes.map((ch) => ch.field),
     });
+    await resyncPollSchedule(ctx, agent.id);
   }
   return {
     adAccountId: agent.adAccountId,
     currency: agent.currency,
     applied: input.apply,
     changes,
-    config: { ...describeConfig(next, agent.currency), slackWorkspace: teamAfter },
+    config: { ...describeConfig(next), slack_workspace: teamAfter },
   };
 }
 
@@ -192,9 +200,9 @@ async function refuseTakenChannel(
   }
 }
 
-function diff(a: StoredAgentConfig, b: StoredAgentConfig, currency: string): SetupResult['changes'] {
-  const before = describeConfig(a, currency);
-  const after = describeConfig(b, currency);
+function diff(a: StoredAgentConfig, b: StoredAgentConfig): SetupResult['changes'] {
+  const before = describeConfig(a);
+  const after = describeConfig(b);
   const out: SetupResult['changes'] = [];
   for (const field of Object.keys(after)) {
     if (JSON.stringify(before[field]) !== JSON.stringify(after[field])) {
@@ -204,27 +212,31 @@ function diff(a: StoredAgentConfig, b: StoredAgentConfig, currency: string): Set
   return out;
 }
 
-/** The config as an operator reads it: money in the account currency, flat field names. */
-export function describeConfig(c: StoredAgentConfig, currency: string): Record<string, unknown> {
+/**
+ * The config as operators and --json read it: flat snake_case fields, money as integer minor units of
+ * `currency` (see SetupResult), never a formatted string.
+ */
+export function describeConfig(c: StoredAgentConfig): Record<string, unknown> {
   return {
-    targetCpa: c.targetCpaMinor === null ? null : formatMoney(c.targetCpaMinor, currency),
-    targetRoas: c.targetRoas,
-    datePreset: c.datePreset,
-    attributionWindow: c.attributionWindow,
-    sourceOfTruth: c.sourceOfTruth,
-    slackTarget: c.slackTarget,
-    executionEnabled: c.executionEnabled,
-    intervalSeconds: c.intervalSeconds,
-    rollbackWindowHours: c.rollbackWindowHours,
-    planTtlHours: c.planTtlHours,
+    target_cpa: c.targetCpaMinor,
+    target_roas: c.targetRoas,
+    date_preset: c.datePreset,
+    attribution_window: c.attributionWindow,
+    source_of_truth: c.sourceOfTruth,
+    slack_target: c.slackTarget,
+    execution_enabled: c.executionEnabled,
+    interval_seconds: c.intervalSeconds,
+    rollback_window_hours: c.rollbackWindowHours,
+    plan_ttl_hours: c.planTtlHours,
     operators: c.operators,
     approvers: c.approvers,
-    confidenceLevel: c.confidenceLevel,
-    maxBudgetChangePct: c.guardrails.maxBudgetChangePct,
-    maxActionsPerPlan: c.guardrails.maxActionsPerPlan,
-    approvalWaiverMaxDecreasePct: c.guardrails.approvalWaiverMaxDecreasePct,
-    protectedEntityIds: c.guardrails.protectedEntityIds,
-    protectedNamePatterns: c.guardrails.protectedNamePatterns,
+    confidence_level: c.confidenceLevel,
+    max_budget_change_pct: c.guardrails.maxBudgetChangePct,
+    max_actions_per_plan: c.guardrails.maxActionsPerPlan,
+    approval_waiver_max_decrease_pct: c.guardrails.approvalWaiverMaxDecreasePct,
+    protected_entity_ids: c.guardrails.protectedEntityIds,
+    protected_name_patterns: c.guardrails.protectedNamePatterns,
+    shadow_rules: c.shadow.rules,
   };
 }
 

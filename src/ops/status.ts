@@ -2,11 +2,18 @@ import type { AppContext } from '../app/context.js';
 import { actionsOf, activePlan } from '../db/repos/plans.js';
 import { latestRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
+import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 
 export interface StatusResult {
   adAccountId: string;
+  accountName: string | null;
+  currency: string;
+  /** The account's time zone (Meta's timezone_name), in which operators read times. */
+  timezoneName: string | null;
+  targetCpaMinor: number | null;
+  targetRoas: number | null;
   enabled: boolean;
   executionEnabled: boolean;
   intervalSeconds: number;
@@ -16,8 +23,9 @@ export interface StatusResult {
   environment: 'sandbox' | 'live';
   slackTarget: string | null;
   lastRun: { id: string; status: string; startedAt: string; finishedAt: string | null } | null;
-  /** When the scheduler will poll next; null while halted or disabled. */
+  /** When a worker has scheduled the next poll; null when none has (or while halted or disabled). */
   nextRunAt: string | null;
+  schedule: 'scheduled' | 'not_scheduled' | 'halted' | 'disabled';
   token: { mode: string; expiresAt: string | null; expiresInDays: number | null };
   plan: { id: string; expiresAt: string; expired: boolean; counts: Record<string, number> } | null;
 }
@@ -33,12 +41,23 @@ export async function status(
   const plan = await activePlan(db, agent.id);
   const counts: Record<string, number> = {};
   if (plan) for (const a of await actionsOf(db, plan.id)) counts[a.status] = (counts[a.status] ?? 0) + 1;
-  const polling = agent.enabled && !agent.halted;
-  const next =
-    agent.nextRunAt ?? (run ? new Date(run.startedAt.getTime() + agent.intervalSeconds * 1000) : now);
+  const config = agentConfigOf(agent);
+  // Only what a worker has actually scheduled is promised; nothing is inferred from the interval.
+  const schedule: StatusResult['schedule'] = agent.halted
+    ? 'halted'
+    : !agent.enabled
+      ? 'disabled'
+      : agent.nextRunAt
+        ? 'scheduled'
+        : 'not_scheduled';
   const expiresAt = connection.tokenExpiresAt;
   return {
     adAccountId: agent.adAccountId,
+    accountName: agent.accountName,
+    currency: agent.currency,
+    timezoneName: agent.timezoneName,
+    targetCpaMinor: config.targetCpaMinor,
+    targetRoas: config.targetRoas,
     enabled: agent.enabled,
     executionEnabled: agent.executionEnabled,
     intervalSeconds: agent.intervalSeconds,
@@ -55,7 +74,8 @@ export async function status(
           finishedAt: run.finishedAt ? run.finishedAt.toISOString() : null,
         }
       : null,
-    nextRunAt: polling ? next.toISOString() : null,
+    nextRunAt: schedule === 'scheduled' ? agent.nextRunAt!.toISOString() : null,
+    schedule,
     token: {
       mode: connection.tokenMode,
       expiresAt: expiresAt ? expiresAt.toISOString() : null,

@@ -4,7 +4,8 @@ import type { Db } from '../db/client.js';
 import { updateAgent } from '../db/repos/agents.js';
 import { type ConnectionRow, connectionById, liveConnections } from '../db/repos/connections.js';
 import { purgeOAuthLeftovers } from '../db/repos/oauth.js';
-import { agents, metaConnections, outbox } from '../db/schema/index.js';
+import { enqueueOutbox } from '../db/repos/outbox.js';
+import { agents, metaConnections } from '../db/schema/index.js';
 import { actorLabel, workerActor } from '../domain/actor.js';
 import { open, seal } from '../lib/crypto.js';
 import { type AppError, toAppError } from '../lib/errors.js';
@@ -16,7 +17,7 @@ import { appClient } from './meta-oauth.js';
 import { REQUIRED_PERMISSIONS } from './permissions.js';
 
 /** Outbox topic of the one message a broken connection posts in each of its agents' channels. */
-export const CONNECTION_WARNING_TOPIC = 'slack.connection_warning';
+export const CONNECTION_WARNING_TOPIC = 'slack.connection_warning' as const;
 
 export interface ConnectionWarning {
   text: string;
@@ -259,9 +260,11 @@ async function recordProblem(
     for (const a of bound) {
       if (!a.slackChannelId) continue;
       channels.push(a.slackChannelId);
-      await tx.insert(outbox).values({
+      await enqueueOutbox(tx, {
         id: newId('obx', now.getTime()),
         topic: CONNECTION_WARNING_TOPIC,
+        // One warning per agent per unhealthy spell: the spell starts when it is first warned (now).
+        dedupeKey: `connection-warning-${c.id}-${a.id}-${now.getTime()}`,
         payload: {
           v: 1,
           connection_id: c.id,
@@ -271,8 +274,7 @@ async function recordProblem(
           problem: health,
           text,
         },
-        createdAt: now,
-        availableAt: now,
+        now,
       });
     }
     return { text, channels };

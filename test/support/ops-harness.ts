@@ -7,6 +7,7 @@
 import { type AppContext, createAppContext } from '../../src/app/context.js';
 import { main } from '../../src/cli/main.js';
 import { cliActor } from '../../src/domain/actor.js';
+import { within } from '../../src/jobs/connection.js';
 import { ManualClock } from '../../src/lib/clock.js';
 import { parseConfig } from '../../src/lib/config.js';
 import { generateKey } from '../../src/lib/crypto.js';
@@ -15,6 +16,7 @@ import type { MetaClientOptions } from '../../src/meta/config.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
 import type { SlackThreadReader } from '../../src/slack/thread-reader.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
+import { removeQueues, uniquePrefix } from './redis.js';
 import { APP_ID, APP_SECRET, type Json, SEED_PATH } from './sim.js';
 
 export const SCENARIO_NOW = '2026-11-20T15:00:00Z';
@@ -74,6 +76,8 @@ export async function startOpsHarness(
     METABUYER_ENCRYPTION_KEY: generateKey().toString('base64'),
     METABUYER_HOME: '/nonexistent-home',
     LOG_LEVEL: 'debug',
+    // Schedules written by setup/pause/resume land under a prefix of this harness only (shared Redis).
+    METABUYER_QUEUE_PREFIX: uniquePrefix('ops'),
     ...opts.env,
   });
   const logLines: string[] = [];
@@ -163,7 +167,10 @@ export async function startOpsHarness(
       );
     },
     async close() {
+      // Only a Redis that answered can hold schedules of ours.
+      const reachable = config.redisUrl !== undefined && ctx.redis()?.status === 'ready';
       await ctx.close();
+      if (reachable) await within(3_000, removeQueues(config.redisUrl!, config.worker.queuePrefix));
       await sim.close();
       await db.drop();
     },

@@ -18,8 +18,10 @@ export const SHARED_SEED_PATH = fileURLToPath(
 );
 export const SYSTEM_TOKEN = 'EAASIMSYSTEMUSERTOKEN0001';
 export const REVOKED_TOKEN = 'EAASIMREVOKEDTOKEN000003';
-/** In seed-demo this token expired on 2026-11-18, two days before the scenario's now. */
+/** seed-demo's read-only token: valid at the scenario's now, expires 2027-01-15 (see AFTER_READ_TOKEN_EXPIRY). */
 export const EXPIRED_READ_TOKEN = 'EAASIMREADONLYTOKEN00002';
+/** seed-demo's read-only token expires 2027-01-15T08:00:00Z (after the scenario's now): tests of an expired token move the clock here. */
+export const AFTER_READ_TOKEN_EXPIRY = '2027-02-01T15:00:00Z';
 export const ACCOUNT = 'act_1000000001';
 export const APP_ID = '7000000000001';
 export const APP_SECRET = 'sim-app-secret-0001';

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { type ActionLogResult, actionLog } from '../../ops/action-log.js';
-import { validateFlags } from '../args.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
-import { table } from '../format.js';
+import { entity, localTime, shown, table } from '../format.js';
 import { showValue } from './values.js';
 
 export const actionLogCommand = defineCommand({
@@ -14,12 +14,7 @@ export const actionLogCommand = defineCommand({
     return validateFlags(
       z.object({
         'ad-account': z.string().optional(),
-        limit: z.coerce
-          .number({ message: 'must be a whole number' })
-          .int('must be a whole number')
-          .min(1, 'must be 1 to 500')
-          .max(500, 'must be 1 to 500')
-          .default(20),
+        limit: wholeNumberFlag(1, 500).default(20),
       }),
       values,
       this.usage,
@@ -39,18 +34,44 @@ export const actionLogCommand = defineCommand({
     const writes = table(
       ['when', 'what', 'key', 'entity', 'before → after', 'outcome', 'approved by', 'confirmed by'],
       outcomes.map((e) => [
-        e.at.replace('T', ' ').slice(0, 19),
+        localTime(e.at, r.timezoneName),
         e.kind === 'rollback' ? `rollback ${e.type}` : e.type,
         e.key,
-        `${e.level} ${e.entityName ?? ''} (${e.entityId})`,
+        entity(e.level, e.entityName, e.entityId),
         `${showValue(e.type, e.from, r.currency)} → ${showValue(e.type, e.to, r.currency)}`,
-        e.reason ? `${e.event}: ${e.reason}` : e.event,
-        e.approvedBy.join(', ') || '—',
-        e.confirmedBy ?? '—',
+        e.reason ? `${e.outcome}: ${shown(e.reason)}` : e.outcome,
+        e.approvedBy.map(shown).join(', ') || '—',
+        shown(e.confirmedBy) || '—',
       ]),
     );
     return [writes, ...decisions].join('\n');
   },
+  json: (r) => ({
+    ad_account_id: r.adAccountId,
+    currency: r.currency,
+    entries: r.entries.map((e) => ({
+      id: e.id,
+      at: e.at,
+      kind: e.kind,
+      event: e.event,
+      outcome: e.outcome,
+      key: e.key,
+      type: e.type,
+      level: e.level,
+      entity_id: e.entityId,
+      entity_name: e.entityName,
+      from: e.from,
+      to: e.to,
+      observed: e.observed,
+      // Budgets are integer minor units of this currency; statuses are strings.
+      currency: r.currency,
+      approved_by: e.approvedBy,
+      confirmed_by: e.confirmedBy,
+      environment: e.environment,
+      reason: e.reason,
+      rollback_of: e.rollbackOf,
+    })),
+  }),
 });
 
 /** Decisions beside the writes, so a rejection and its reason stay on record. */

@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { type HaltResult, pauseAgent, resumeAgent } from '../../ops/halt.js';
 import { initDatabase } from '../../ops/init.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { shown } from '../format.js';
 
 const noFlags = z.object({ 'ad-account': z.string().optional() });
 
@@ -10,6 +12,7 @@ export const initCommand = defineCommand({
   name: 'init',
   summary: 'create the embedded database, or migrate DATABASE_URL',
   usage: 'metabuyer init [--json]',
+  noAdAccount: true,
   flags: {},
   parse: () => ({}),
   async run(env) {
@@ -36,7 +39,7 @@ export const migrateCommand = defineCommand({
 
 function haltText(r: HaltResult): string {
   if (!r.halted) return `Agent for ${r.adAccountId} resumed: polling and execution are back on.`;
-  return `Agent for ${r.adAccountId} halted: ${r.haltedReason} (by ${r.haltedBy}). Nothing polls or executes until \`metabuyer resume-agent\`.`;
+  return `Agent for ${r.adAccountId} halted: ${shown(r.haltedReason)} (by ${shown(r.haltedBy)}). Nothing polls or executes until \`metabuyer resume-agent\`.`;
 }
 
 export const pauseAgentCommand = defineCommand({
@@ -64,6 +67,7 @@ export const pauseAgentCommand = defineCommand({
       actor: env.actor,
     }),
   text: haltText,
+  json: (r) => snakeKeys(r),
 });
 
 export const resumeAgentCommand = defineCommand({
@@ -77,4 +81,5 @@ export const resumeAgentCommand = defineCommand({
   run: async (env, input) =>
     resumeAgent(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text: haltText,
+  json: (r) => snakeKeys(r),
 });

@@ -1,15 +1,17 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
+import { formatMoney } from '../../domain/money.js';
 import { backtest } from '../../ops/backtest.js';
 import { runSummaryLine } from '../../ops/run-now.js';
-import { validateFlags } from '../args.js';
+import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
-import { table } from '../format.js';
+import { dateRange, entity, plural, table } from '../format.js';
 
 export const backtestCommand = defineCommand({
   name: 'backtest',
   summary: 'replay the engine over each past day of a scenario: what would have fired, and when',
   usage:
-    'metabuyer backtest --scenario FILE [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--ad-account ID] [--json]',
+    'metabuyer backtest --scenario FILE [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--horizon N] [--ad-account ID] [--json]',
   flags: {
     scenario: { type: 'string', placeholder: 'FILE', description: 'a simulator scenario (see examples/)' },
     days: {
@@ -24,31 +26,31 @@ export const backtestCommand = defineCommand({
     },
     'target-roas': { type: 'string', placeholder: 'N', description: 'target return on ad spend' },
     'date-preset': { type: 'string', placeholder: 'P', description: 'decision window (default last_7d)' },
+    horizon: {
+      type: 'string',
+      placeholder: 'N',
+      description: 'days after each verdict that judge it, on matured figures (default 3)',
+    },
   },
   parse(values) {
     return validateFlags(
       z.object({
         scenario: z.string().min(1),
-        days: z.coerce
-          .number({ message: 'must be a whole number' })
-          .int('must be a whole number')
-          .min(1, 'must be 1 to 90')
-          .max(90, 'must be 1 to 90')
-          .default(7),
-        'target-cpa': z
-          .string()
-          .regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 120')
-          .optional(),
-        'target-roas': z.coerce
-          .number({ message: 'must be a number such as 1.8' })
-          .positive('must be above 0')
-          .optional(),
+        days: wholeNumberFlag(1, 90).default(7),
+        'target-cpa': targetCpaFlag.optional(),
+        'target-roas': targetRoasFlag.optional(),
         'date-preset': z
           .enum(['yesterday', 'last_3d', 'last_7d', 'last_14d', 'last_28d', 'last_30d'], {
             message: 'must be a last_Nd preset',
           })
           .optional(),
         'ad-account': z.string().optional(),
+        horizon: z.coerce
+          .number({ message: 'must be a whole number' })
+          .int('must be a whole number')
+          .min(1, 'must be 1 to 28')
+          .max(28, 'must be 1 to 28')
+          .default(3),
       }),
       values,
       this.usage,
@@ -59,6 +61,7 @@ export const backtestCommand = defineCommand({
     return backtest({
       scenarioPath: f.scenario,
       days: f.days,
+      horizonDays: f.horizon,
       ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
       ...(f['target-cpa'] ? { targetCpa: f['target-cpa'] } : {}),
       ...(f['target-roas'] ? { targetRoas: f['target-roas'] } : {}),
@@ -66,13 +69,13 @@ export const backtestCommand = defineCommand({
     });
   },
   text(r) {
-    const lines = [`Backtest of ${r.adAccountId} (${r.currency}), ${r.days.length} day(s):`];
+    const lines = [`Backtest of ${r.adAccountId} (${r.currency}), ${plural(r.days.length, 'day')}:`];
     lines.push(
       table(
         ['as of', 'window', 'summary', 'recs', 'actions'],
         r.days.map((d) => [
           d.asOf.slice(0, 10),
-          `${d.window.since}…${d.window.until}`,
+          dateRange(d.window.since, d.window.until),
           runSummaryLine(d.summary, r.currency),
           d.recommendations.length,
           d.plannedActions
@@ -81,6 +84,28 @@ export const backtestCommand = defineCommand({
         ]),
       ),
     );
+    lines.push(
+      '',
+      `Precision per rule: was each day's would-be action confirmed by the next ${r.horizonDays} day(s), on matured figures?`,
+    );
+    lines.push(
+      r.precision.length === 0
+        ? '  no rule proposed an action'
+        : table(
+            ['rule', 'verdicts', 'confirmed', 'precision', '95 % interval', 'saved (lost)', 'not yet known'],
+            r.precision.map((p) => [
+              p.rule,
+              p.verdicts,
+              p.confirmed,
+              p.precision === null ? '—' : `${Math.round(p.precision * 100)} %`,
+              p.verdicts === 0 ? '—' : `${Math.round(p.low * 100)}–${Math.round(p.high * 100)} %`,
+              p.moneySaved < 0
+                ? `(${formatMoney(-p.moneySaved, r.currency)})`
+                : formatMoney(p.moneySaved, r.currency),
+              p.unlabelled,
+            ]),
+          ),
+    );
     lines.push('', 'What fired, and when (by window end):');
     lines.push(
       table(
@@ -88,7 +113,7 @@ export const backtestCommand = defineCommand({
         r.firings.map((f) => [
           f.rule,
           f.severity,
-          `${f.level} ${f.entityName} (${f.entityId})`,
+          entity(f.level, f.entityName, f.entityId),
           f.dates.join(' '),
         ]),
       ),
@@ -101,7 +126,7 @@ export const backtestCommand = defineCommand({
     days: r.days.map((d) => ({
       as_of: d.asOf,
       window: d.window,
-      summary: d.summary,
+      summary: snakeKeys(d.summary),
       recommendations: d.recommendations.map((x) => ({
         id: x.id,
         rule: x.rule,
@@ -116,6 +141,16 @@ export const backtestCommand = defineCommand({
         from: a.from,
         to: a.to,
       })),
+    })),
+    horizon_days: r.horizonDays,
+    precision: r.precision.map((p) => ({
+      rule: p.rule,
+      verdicts: p.verdicts,
+      confirmed: p.confirmed,
+      precision: p.precision,
+      interval: { low: p.low, high: p.high, level: 0.95 },
+      money_saved: p.moneySaved,
+      unlabelled: p.unlabelled,
     })),
     firings: r.firings.map((f) => ({
       rule: f.rule,

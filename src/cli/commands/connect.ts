@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { connect } from '../../ops/connect.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { shown } from '../format.js';
 
 const digits = (what: string) => z.string().regex(/^\d{1,20}$/, `must be a numeric ${what} id`);
 
@@ -11,6 +13,11 @@ export const connectCommand = defineCommand({
   usage:
     'metabuyer connect --access-token T --ad-account ID [--env sandbox|live] [--business-id ID] [--page-id ID] [--instagram-actor-id ID] [--app-id ID] [--token-mode user|system_user] [--json]',
   flags: {
+    'ad-account': {
+      type: 'string',
+      placeholder: 'ID',
+      description: 'required: the ad account the token is for (act_… or digits)',
+    },
     'access-token': {
       type: 'string',
       placeholder: 'T',
@@ -61,7 +68,7 @@ export const connectCommand = defineCommand({
     }),
   text(r) {
     const lines = [
-      `Connected ${r.accountName} (${r.adAccountId}, ${r.currency}, ${r.timezone}) in ${r.environment} mode.`,
+      `Connected ${shown(r.accountName)} (${r.adAccountId}, ${r.currency}, ${r.timezone}) in ${r.environment} mode.`,
       `Token: ${r.tokenMode}, ${r.tokenExpiresAt ? `expires ${r.tokenExpiresAt}` : 'never expires'}; stored encrypted.`,
     ];
     if (r.missingRequired.length > 0)
@@ -71,4 +78,5 @@ export const connectCommand = defineCommand({
     if (r.agentCreated) lines.push('Next: `metabuyer setup --target-cpa … --target-roas … --apply`.');
     return lines.join('\n');
   },
+  json: (r) => snakeKeys(r),
 });

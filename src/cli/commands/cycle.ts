@@ -4,7 +4,7 @@ import { planActions } from '../../ops/plan-actions.js';
 import { runNow, runNowJson } from '../../ops/run-now.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
-import { plural, table } from '../format.js';
+import { dateRange, entity, localTime, plural, shown, table } from '../format.js';
 import { showValue } from './values.js';
 
 const scope = z.object({ 'ad-account': z.string().optional() });
@@ -26,18 +26,34 @@ export const runNowCommand = defineCommand({
     }),
   text(r) {
     const { high, medium, low } = r.counts;
+    const currency = r.snapshot.account.currency;
+    const w = r.snapshot.window;
     const lines = [
       `Summary: ${r.summaryLine}`,
       `Top recs: ${high} high, ${medium} medium${low > 0 ? `, ${low} low` : ''}`,
-      `Window ${r.snapshot.window.since} … ${r.snapshot.window.until} (${r.snapshot.window.preset}), ${r.snapshot.entities.length} objects, ${plural(r.graphCalls, 'Graph call')}.`,
+      `Account "${shown(r.snapshot.account.name)}" (${r.adAccountId}), ${currency}, ${r.snapshot.account.timezone}`,
+      `Window ${dateRange(w.since, w.until)} (${w.preset}), ${plural(r.snapshot.entities.length, 'object')}, ${plural(r.graphCalls, 'Graph call')}.`,
     ];
     for (const rec of r.recommendations) {
       const action = rec.action
-        ? ` → ${rec.action.type === 'set_status' ? `${rec.action.to}` : `budget ${showValue(rec.action.type, rec.action.from, r.snapshot.account.currency)} → ${showValue(rec.action.type, rec.action.to, r.snapshot.account.currency)}`}`
+        ? ` → ${rec.action.type === 'set_status' ? `${rec.action.to}` : `budget ${showValue(rec.action.type, rec.action.from, currency)} → ${showValue(rec.action.type, rec.action.to, currency)}`}`
         : ' (alert)';
-      lines.push(`  [${rec.severity}] ${rec.rule} · ${rec.level} ${rec.entityName}${action}`);
-      lines.push(`      ${rec.evidence.sentence}`);
+      lines.push(
+        `  [${rec.severity}] ${rec.rule} · ${entity(rec.level, rec.entityName, rec.entityId)}${action}`,
+      );
+      lines.push(`      ${shown(rec.evidence.sentence)}`);
     }
+    if (r.rulesWithoutTargets.length > 0) {
+      const missing = new Set(r.rulesWithoutTargets.flatMap((x) => x.missing));
+      const names = [...missing]
+        .map((m) => (m === 'target_cpa' ? 'a target CPA' : 'a target ROAS'))
+        .join(' and ');
+      lines.push(
+        `Not run, for want of ${names}: ${r.rulesWithoutTargets.map((x) => x.rule).join(', ')}.`,
+        `  Set the targets: metabuyer setup${missing.has('target_cpa') ? ' --target-cpa N' : ''}${missing.has('target_roas') ? ' --target-roas N' : ''} --apply`,
+      );
+    }
+    for (const s of r.shadow) lines.push(`Shadow: ${s.rule} recommends but does not plan: ${s.reason}.`);
     lines.push(r.report.detail);
     return lines.join('\n');
   },
@@ -63,10 +79,10 @@ export const planActionsCommand = defineCommand({
           r.plan.actions.map((a) => [
             a.key,
             a.type,
-            `${a.level} ${a.entityName} (${a.entityId})`,
+            entity(a.level, a.entityName, a.entityId),
             `${showValue(a.type, a.from, r.currency)} → ${showValue(a.type, a.to, r.currency)}`,
             a.requiresApproval ? 'required' : 'waived',
-            `${a.rule}: ${a.evidence.sentence}`,
+            `${a.rule}: ${shown(a.evidence.sentence)}`,
           ]),
         ),
       );
@@ -78,10 +94,12 @@ export const planActionsCommand = defineCommand({
     }
     for (const b of r.plan.blocked) {
       const last = b.events.at(-1);
-      lines.push(`  not planned: ${b.rule} on ${b.action.entityId} — ${last?.guardrail}: ${last?.detail}`);
+      lines.push(
+        `  not planned: ${b.rule} on ${b.action.level} ${b.action.entityId} — ${last?.guardrail}: ${shown(last?.detail)}`,
+      );
     }
     lines.push(
-      `Plan ${r.planId} expires ${r.expiresAt}.${r.supersededPlanId ? ` It supersedes ${r.supersededPlanId}.` : ''}`,
+      `Plan ${r.planId} expires ${localTime(r.expiresAt, r.timezoneName)}.${r.supersededPlanId ? ` It supersedes ${r.supersededPlanId}.` : ''}`,
     );
     if (r.actions.length > 0)
       lines.push(

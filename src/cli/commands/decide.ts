@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Decision } from '../../domain/action-state.js';
+import { snakeKeys } from '../../domain/contract.js';
 import { UsageError } from '../../lib/errors.js';
 import { type DecideResult, decide, MAX_REASON } from '../../ops/decide.js';
 import { validateFlags } from '../args.js';
@@ -75,6 +76,7 @@ function decisionCommand(decision: Decision): Command<DecideInput, DecideResult>
       }
       return lines.join('\n');
     },
+    json: (r) => snakeKeys(r),
   });
 }
 

@@ -5,6 +5,8 @@ export const demoCommand = defineCommand({
   name: 'demo',
   summary: 'walk the whole cycle on the built-in simulator and a temporary embedded database',
   usage: 'metabuyer demo',
+  rawOutput: true,
+  noAdAccount: true,
   flags: {},
   parse(values) {
     if (values.json)

@@ -1,17 +1,13 @@
 import { z } from 'zod';
 import { SLACK_TEAM_ID, SLACK_USER_ID } from '../../domain/actor.js';
+import { RULE_IDS } from '../../domain/recommendation.js';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
-import { validateFlags } from '../args.js';
+import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
+import { block, money, shown } from '../format.js';
 
 const bool = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
-const positiveDecimal = z.string().regex(/^\d+(\.\d+)?$/, 'must be a positive number such as 120 or 45.50');
-const int = (min: number, max: number) =>
-  z.coerce
-    .number({ message: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(min, `must be at least ${min}`)
-    .max(max, `must be at most ${max}`);
+const int = wholeNumberFlag;
 const list = (item: z.ZodString) =>
   z
     .string()
@@ -33,11 +29,8 @@ const slackUsers = z
 const flagsSchema = z.object({
   'ad-account': z.string().optional(),
   apply: z.boolean().optional(),
-  'target-cpa': positiveDecimal.optional(),
-  'target-roas': z.coerce
-    .number({ message: 'must be a number such as 1.8' })
-    .positive('must be above 0')
-    .optional(),
+  'target-cpa': targetCpaFlag.optional(),
+  'target-roas': targetRoasFlag.optional(),
   'date-preset': z
     .enum(['yesterday', 'last_3d', 'last_7d', 'last_14d', 'last_28d', 'last_30d', 'last_90d'], {
       message: 'must be one of yesterday, last_3d, last_7d, last_14d, last_28d, last_30d, last_90d',
@@ -65,13 +58,23 @@ const flagsSchema = z.object({
   'approval-waiver-pct': int(0, 100).optional(),
   'protect-ids': list(z.string().regex(/^\d{1,20}$/, 'must be Meta object ids (digits)')).optional(),
   'protect-names': list(z.string().min(1)).optional(),
+  'shadow-rules': z
+    .string()
+    .transform((s) =>
+      s
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(RULE_IDS, { message: `must be rule ids: ${RULE_IDS.join(', ')}` })))
+    .optional(),
 });
 
 export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--ad-account ID] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {
@@ -131,6 +134,11 @@ export const setupCommand = defineCommand({
       description: 'budget decreases of at most N % need no approval (0: all need approval)',
     },
     'protect-ids': { type: 'string', placeholder: 'ID,ID', description: 'objects never touched' },
+    'shadow-rules': {
+      type: 'string',
+      placeholder: 'RULE,RULE',
+      description: 'rules that recommend but never plan (shadow mode); "" for none',
+    },
     'protect-names': {
       type: 'string',
       placeholder: 'GLOB,GLOB',
@@ -169,13 +177,63 @@ export const setupCommand = defineCommand({
               : f['approval-waiver-pct'],
         protectedEntityIds: f['protect-ids'],
         protectedNamePatterns: f['protect-names'],
+        shadowRules: f['shadow-rules'],
       },
     }),
   text(r) {
-    if (r.changes.length === 0) return `No change: ${r.adAccountId} is already configured that way.`;
-    const lines = r.changes.map((c) => `  ${c.field}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`);
+    const show = (field: string, v: unknown) => showSetting(field, v, r.currency);
+    if (r.changes.length === 0) {
+      const rows = Object.entries(r.config).map(([k, v]) => [LABELS[k] ?? k, show(k, v)] as [string, string]);
+      return `Configuration of ${r.adAccountId} (nothing to change):\n${indent(block(rows))}\nChange it with flags, e.g. \`metabuyer setup --target-cpa 120 --apply\` (see \`metabuyer setup --help\`).`;
+    }
+    const lines = block(
+      r.changes.map((c) => [LABELS[c.field] ?? c.field, `${show(c.field, c.from)} → ${show(c.field, c.to)}`]),
+    );
     return r.applied
-      ? `Config applied to ${r.adAccountId}:\n${lines.join('\n')}`
-      : `Would change ${r.adAccountId}:\n${lines.join('\n')}\nRun again with --apply to store it.`;
+      ? `Config applied to ${r.adAccountId}:\n${indent(lines)}`
+      : `Would change ${r.adAccountId}:\n${indent(lines)}\nRun again with --apply to store it.`;
   },
+  json: (r) => ({
+    ad_account_id: r.adAccountId,
+    currency: r.currency,
+    applied: r.applied,
+    changes: r.changes,
+    config: r.config,
+  }),
 });
+
+/** Each setting under the flag that changes it, so the listing says how to change it too. */
+const LABELS: Record<string, string> = {
+  target_cpa: '--target-cpa',
+  target_roas: '--target-roas',
+  date_preset: '--date-preset',
+  attribution_window: '--attribution-window',
+  source_of_truth: '--source-of-truth',
+  slack_target: '--slack-target',
+  execution_enabled: '--execution-enabled',
+  interval_seconds: '--interval-seconds',
+  rollback_window_hours: '--rollback-window-hours',
+  plan_ttl_hours: '--plan-ttl-hours',
+  approvers: '--approvers',
+  confidence_level: 'confidence level',
+  max_budget_change_pct: '--max-budget-change-pct',
+  max_actions_per_plan: '--max-actions',
+  approval_waiver_max_decrease_pct: '--approval-waiver-pct',
+  protected_entity_ids: '--protect-ids',
+  protected_name_patterns: '--protect-names',
+};
+
+function showSetting(field: string, v: unknown, currency: string): string {
+  if (field === 'approval_waiver_max_decrease_pct' && (v === null || v === 0))
+    return '0 (every change needs approval)';
+  if (v === null || v === undefined) return 'not set';
+  if (field === 'target_cpa' && typeof v === 'number') return money(v, currency);
+  if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => shown(String(x))).join(', ');
+  return shown(String(v));
+}
+
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => `  ${l}`)
+    .join('\n');

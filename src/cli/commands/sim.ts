@@ -1,11 +1,13 @@
 import { z } from 'zod';
-import { validateFlags } from '../args.js';
+import { AppError } from '../../lib/errors.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 
 export const simCommand = defineCommand({
   name: 'sim',
   summary: 'serve a simulated Meta Graph API from a scenario file',
-  usage: 'metabuyer sim --scenario FILE [--port N] [--latency-ms N]',
+  usage: 'metabuyer sim --scenario FILE [--port N] [--latency-ms N] [--json]',
+  noAdAccount: true,
   flags: {
     scenario: {
       type: 'string',
@@ -19,17 +21,8 @@ export const simCommand = defineCommand({
     return validateFlags(
       z.object({
         scenario: z.string().min(1),
-        port: z.coerce
-          .number({ message: 'must be a port number' })
-          .int()
-          .min(0, 'must be 0–65535')
-          .max(65535, 'must be 0–65535')
-          .default(0),
-        'latency-ms': z.coerce
-          .number({ message: 'must be a number of milliseconds' })
-          .min(0, 'must be >= 0')
-          .max(60_000)
-          .default(0),
+        port: wholeNumberFlag(0, 65535).default(0),
+        'latency-ms': wholeNumberFlag(0, 60_000).default(0),
       }),
       values,
       this.usage,
@@ -41,6 +34,8 @@ export const simCommand = defineCommand({
       scenarioPath: input.scenario,
       port: input.port,
       latencyMs: input['latency-ms'],
+    }).catch((e: unknown) => {
+      throw portProblem(e, input.port) ?? e;
     });
     env.io.out(env.json ? JSON.stringify({ listening: sim.url }) : `listening on ${sim.url}`);
     await new Promise<void>((resolve) => {
@@ -53,3 +48,21 @@ export const simCommand = defineCommand({
   text: () => '',
   json: () => undefined,
 });
+
+/** A port that cannot be listened on, said as such (not as an internal error). */
+function portProblem(e: unknown, port: number): AppError | undefined {
+  const code = (e as { code?: unknown } | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return new AppError({
+      code: 'port_in_use',
+      verdict: 'invalid',
+      message: `Port ${port} on 127.0.0.1 is already taken by another program: pick another with --port N, or leave --port out for a free one.`,
+    });
+  if (code === 'EACCES')
+    return new AppError({
+      code: 'port_not_allowed',
+      verdict: 'invalid',
+      message: `Port ${port} needs privileges this process does not have: pick one above 1023 with --port N.`,
+    });
+  return undefined;
+}

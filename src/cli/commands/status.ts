@@ -1,8 +1,27 @@
 import { z } from 'zod';
-import { status } from '../../ops/status.js';
+import { type StatusResult, status } from '../../ops/status.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
-import { kv } from '../format.js';
+import { block, localTime, money, shown } from '../format.js';
+
+function every(seconds: number): string {
+  if (seconds % 3600 === 0) return `every ${seconds / 3600} h`;
+  if (seconds % 60 === 0) return `every ${seconds / 60} min`;
+  return `every ${seconds} s`;
+}
+
+function nextRun(r: StatusResult): string {
+  switch (r.schedule) {
+    case 'scheduled':
+      return localTime(r.nextRunAt, r.timezoneName);
+    case 'halted':
+      return 'none while halted (`metabuyer resume-agent` to resume)';
+    case 'disabled':
+      return 'none: the agent is disabled';
+    default:
+      return 'none: no worker has scheduled a run (start `metabuyer worker`, or run `metabuyer run-now`)';
+  }
+}
 
 export const statusCommand = defineCommand({
   name: 'status',
@@ -15,38 +34,72 @@ export const statusCommand = defineCommand({
   run: async (env, input) =>
     status(await env.context(), { adAccount: input['ad-account'], actor: env.actor }),
   text(r) {
-    const lines = [
-      kv({
-        enabled: r.enabled,
-        executionEnabled: r.executionEnabled,
-        intervalSeconds: r.intervalSeconds,
-        halted: r.halted,
-      }),
-    ];
-    if (r.halted) lines.push(`halted: ${r.haltedReason} (by ${r.haltedBy ?? 'unknown'})`);
-    lines.push(
-      `account ${r.adAccountId} · environment ${r.environment} · reports to ${r.slackTarget ?? 'no Slack channel yet'}`,
-    );
-    lines.push(
-      `last run: ${r.lastRun ? `${r.lastRun.status} at ${r.lastRun.startedAt}` : 'never'} · next run: ${
-        r.nextRunAt ?? (r.halted ? 'none while halted' : 'none (disabled)')
-      }`,
-    );
-    lines.push(
-      `token: ${r.token.mode}, ${
-        r.token.expiresAt
-          ? `expires ${r.token.expiresAt} (in ${r.token.expiresInDays} days)`
-          : 'never expires'
-      }`,
-    );
-    if (r.plan) {
-      const counts = Object.entries(r.plan.counts)
-        .map(([k, v]) => `${v} ${k}`)
-        .join(', ');
-      lines.push(
-        `plan ${r.plan.id}: ${counts || 'no actions'}${r.plan.expired ? ' (expired)' : ` · expires ${r.plan.expiresAt}`}`,
-      );
-    }
-    return lines.join('\n');
+    const tz = r.timezoneName;
+    const targets = [
+      r.targetCpaMinor === null ? 'CPA not set' : `CPA ${money(r.targetCpaMinor, r.currency)}`,
+      r.targetRoas === null ? 'ROAS not set' : `ROAS ${r.targetRoas}`,
+    ].join(', ');
+    const plan = r.plan
+      ? `${r.plan.id}: ${
+          Object.entries(r.plan.counts)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(', ') || 'no actions'
+        }${r.plan.expired ? ' (expired)' : `, expires ${localTime(r.plan.expiresAt, tz)}`}`
+      : 'none';
+    return block([
+      ['Account', `${r.accountName ? `"${shown(r.accountName)}" ` : ''}(${r.adAccountId}), ${r.currency}`],
+      ['Time zone', tz ?? 'unknown (times in UTC)'],
+      ['Environment', r.environment],
+      ['Agent', r.halted ? 'HALTED' : r.enabled ? 'enabled' : 'disabled'],
+      r.halted && ['Halted', `${shown(r.haltedReason)} (by ${shown(r.haltedBy) || 'unknown'})`],
+      ['Execution', r.executionEnabled ? 'enabled' : 'disabled'],
+      ['Poll interval', every(r.intervalSeconds)],
+      ['Targets', targets],
+      ['Reports to', r.slackTarget ?? 'no Slack channel yet'],
+      [
+        'Last run',
+        r.lastRun ? `${r.lastRun.status}, ${localTime(r.lastRun.startedAt, tz)} (${r.lastRun.id})` : 'never',
+      ],
+      ['Next run', nextRun(r)],
+      [
+        'Token',
+        `${r.token.mode}, ${
+          r.token.expiresAt
+            ? `expires ${localTime(r.token.expiresAt, tz)} (in ${r.token.expiresInDays} days)`
+            : 'never expires'
+        }`,
+      ],
+      ['Plan', plan],
+    ]);
   },
+  json: (r) => ({
+    ad_account_id: r.adAccountId,
+    account_name: r.accountName,
+    currency: r.currency,
+    timezone_name: r.timezoneName,
+    target_cpa: r.targetCpaMinor,
+    target_roas: r.targetRoas,
+    enabled: r.enabled,
+    execution_enabled: r.executionEnabled,
+    interval_seconds: r.intervalSeconds,
+    halted: r.halted,
+    halted_reason: r.haltedReason,
+    halted_by: r.haltedBy,
+    environment: r.environment,
+    slack_target: r.slackTarget,
+    last_run: r.lastRun
+      ? {
+          id: r.lastRun.id,
+          status: r.lastRun.status,
+          started_at: r.lastRun.startedAt,
+          finished_at: r.lastRun.finishedAt,
+        }
+      : null,
+    schedule: r.schedule,
+    next_run_at: r.nextRunAt,
+    token: { mode: r.token.mode, expires_at: r.token.expiresAt, expires_in_days: r.token.expiresInDays },
+    plan: r.plan
+      ? { id: r.plan.id, expires_at: r.plan.expiresAt, expired: r.plan.expired, counts: r.plan.counts }
+      : null,
+  }),
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { snakeKeys } from '../../domain/contract.js';
 import { syncApprovals } from '../../ops/sync-approvals.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { shown } from '../format.js';
 
 export const syncApprovalsCommand = defineCommand({
   name: 'sync-approvals',
@@ -20,7 +22,9 @@ export const syncApprovalsCommand = defineCommand({
     if (r.approvedKeys.length > 0) lines.push(`  approved: ${r.approvedKeys.join(', ')}`);
     if (r.rejectedKeys.length > 0) lines.push(`  rejected: ${r.rejectedKeys.join(', ')}`);
     if (r.clearedKeys.length > 0) lines.push(`  cleared: ${r.clearedKeys.join(', ')}`);
-    for (const i of r.ignored) lines.push(`  ignored reply ${i.ts} from <@${i.user}>: ${i.reason}`);
+    for (const i of r.ignored)
+      lines.push(`  ignored reply ${i.ts} from <@${shown(i.user)}>: ${shown(i.reason)}`);
     return lines.join('\n');
   },
+  json: (r) => snakeKeys(r),
 });

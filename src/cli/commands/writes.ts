@@ -1,21 +1,24 @@
 import { z } from 'zod';
-import { actorLabel } from '../../domain/actor.js';
-import { executeActions } from '../../ops/execute.js';
-import { rollbackActions } from '../../ops/rollback.js';
-import { validateFlags } from '../args.js';
+import { reconcile } from '../../ops/reconcile.js';
+import { executeActions, rollbackActions } from '../../ops/write-commands.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
+import { entity, shown } from '../format.js';
 import { showValue } from './values.js';
+
+/** What a skip reason means, in words. */
+const SKIP_TEXT: Record<string, string> = {
+  already_failed: 'failed on an earlier execute; not tried again in this plan',
+  already_executed: 'already executed',
+  approval_required: 'needs approval first (`metabuyer approve KEY`)',
+  in_progress: 'another execution is writing it now',
+  rejected: 'rejected',
+};
 
 const confirm = z.enum(['sandbox', 'live'], {
   message: 'must be sandbox or live (the environment you are writing to)',
 });
-const limit = (max: number, dflt: number) =>
-  z.coerce
-    .number({ message: 'must be a whole number' })
-    .int('must be a whole number')
-    .min(1, `must be 1 to ${max}`)
-    .max(max, `must be 1 to ${max}`)
-    .default(dflt);
+const limit = (max: number, dflt: number) => wholeNumberFlag(1, max).default(dflt);
 
 export const executeActionsCommand = defineCommand({
   name: 'execute-actions',
@@ -49,10 +52,13 @@ export const executeActionsCommand = defineCommand({
   },
   run: async (env, f) =>
     executeActions(await env.context(), {
-      adAccount: f['ad-account'],
+      ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
       confirm: f.confirm,
-      actor: actorLabel(env.actor),
+      actor: env.actor,
       ...(f.plan ? { planId: f.plan } : {}),
+      onConfirmed: (c) => {
+        if (!env.json) env.io.out(`confirmation ${c.id}: ${c.targets.map((t) => t.key).join(', ')}`);
+      },
     }),
   text(r) {
     const reasons = Object.entries(r.skippedBy)
@@ -63,9 +69,13 @@ export const executeActionsCommand = defineCommand({
     ];
     for (const x of r.results) {
       lines.push(
-        `  ${x.key} ${x.outcome.padEnd(7)} ${x.type} ${x.level} ${x.entityName}: ${showValue(x.type, x.from, r.currency)} → ${showValue(x.type, x.to, r.currency)}${x.reason ? ` — ${x.reason}` : ''}`,
+        `  ${x.key} ${x.outcome.padEnd(7)} ${x.type} ${entity(x.level, x.entityName, x.entityId)}: ${showValue(x.type, x.from, r.currency)} → ${showValue(x.type, x.to, r.currency)}${x.reason ? ` — ${SKIP_TEXT[x.reason] ?? shown(x.reason)}` : ''}`,
       );
     }
+    if (r.results.some((x) => x.outcome === 'failed' || x.reason === 'already_failed'))
+      lines.push(
+        'A failed action is not tried again within its plan. To try again: `metabuyer run-now`, `metabuyer plan-actions`, approve the new action, then execute.',
+      );
     lines.push(r.applied + r.failed > 0 ? 'action log updated' : 'nothing written');
     return lines.join('\n');
   },
@@ -102,16 +112,19 @@ export const rollbackActionsCommand = defineCommand({
   },
   run: async (env, f) =>
     rollbackActions(await env.context(), {
-      adAccount: f['ad-account'],
+      ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
       confirm: f.confirm,
-      actor: actorLabel(env.actor),
+      actor: env.actor,
       limit: f.limit,
+      onConfirmed: (c) => {
+        if (!env.json) env.io.out(`confirmation ${c.id}: undo ${c.targets.map((t) => t.key).join(', ')}`);
+      },
     }),
   text(r) {
     const lines = [`rolled_back=${r.rolled_back} refused=${r.refused} failed=${r.failed}`];
     for (const x of r.results) {
       lines.push(
-        `  ${x.key ?? x.logId} ${x.outcome}: ${x.type} ${x.level} ${x.entityName ?? x.entityId} back to ${showValue(x.type, x.from, r.currency)}${x.reason ? ` — ${x.reason}` : ''}`,
+        `  ${x.key ?? x.logId} ${x.outcome}: ${x.type} ${entity(x.level, x.entityName, x.entityId)} back to ${showValue(x.type, x.from, r.currency)}${x.reason ? ` — ${shown(x.reason)}` : ''}`,
       );
     }
     if (r.results.length === 0) {
@@ -134,4 +147,45 @@ export const rollbackActionsCommand = defineCommand({
     results: r.results.map((x) => ({ key: x.key, log_id: x.logId, outcome: x.outcome, reason: x.reason })),
   }),
   exitCode: (r) => (r.failed > 0 ? 1 : 0),
+});
+
+export const reconcileCommand = defineCommand({
+  name: 'reconcile',
+  summary: 'settle writes whose process died, from live state, and run abandoned confirmations again',
+  usage: 'metabuyer reconcile [--ad-account ID] [--json]',
+  flags: {},
+  parse(values) {
+    return validateFlags(z.object({ 'ad-account': z.string().optional() }), values, this.usage);
+  },
+  run: async (env, f) =>
+    reconcile(await env.context(), f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
+  text(r) {
+    const lines = [
+      `settled=${r.settled.length} reopened=${r.reopened.length} ran=${r.ran.length} failed=${r.failed.length}`,
+    ];
+    for (const s of r.settled)
+      lines.push(`  ${s.kind} ${s.key} ${s.outcome}${s.reason ? ` — ${s.reason}` : ''}`);
+    for (const x of r.ran)
+      lines.push(
+        `  ran ${x.kind} ${x.confirmationId}: ${Object.entries(x.summary)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`,
+      );
+    for (const x of r.failed) lines.push(`  could not run ${x.dedupeKey}: ${x.error}`);
+    if (lines.length === 1) lines.push('Nothing to reconcile.');
+    return lines.join('\n');
+  },
+  json: (r) => ({
+    settled: r.settled.map((s) => ({
+      key: s.key,
+      kind: s.kind,
+      entity_id: s.entityId,
+      outcome: s.outcome,
+      reason: s.reason,
+    })),
+    reopened: r.reopened,
+    ran: r.ran.map((x) => ({ confirmation_id: x.confirmationId, kind: x.kind, ...x.summary })),
+    failed: r.failed.map((x) => ({ confirmation_id: x.dedupeKey, error: x.error })),
+  }),
+  exitCode: (r) => (r.failed.length > 0 ? 1 : 0),
 });

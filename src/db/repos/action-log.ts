@@ -100,3 +100,8 @@ export async function writesSince(db: Db, agentId: string, since: Date): Promise
     )
     .orderBy(actionLog.seq);
 }
+
+export async function logById(db: Db, id: string): Promise<ActionLogRow | undefined> {
+  const [row] = await db.select().from(actionLog).where(eq(actionLog.id, id));
+  return row;
+}

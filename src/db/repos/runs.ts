@@ -84,7 +84,12 @@ export async function completeRun(
         windowSince: snapshot.window.since,
         windowUntil: snapshot.window.until,
         currency: snapshot.account.currency,
-        account: { ...snapshot.account, takenAt: snapshot.takenAt, datePreset: snapshot.window.preset },
+        account: {
+          ...snapshot.account,
+          takenAt: snapshot.takenAt,
+          datePreset: snapshot.window.preset,
+          ...(snapshot.metaToday ? { metaToday: snapshot.metaToday } : {}),
+        },
         purchaseActionType: snapshot.purchaseActionType,
         summary,
         graphCalls,
@@ -126,7 +131,11 @@ export async function runById(db: Db, id: string): Promise<RunRow | undefined> {
 
 /** Rebuilds the exact Snapshot a run stored, so planning sees what the recommendations saw. */
 export async function loadSnapshot(db: Db, run: RunRow): Promise<Snapshot> {
-  const account = run.account as unknown as AccountInfo & { takenAt: string; datePreset: string };
+  const account = run.account as unknown as AccountInfo & {
+    takenAt: string;
+    datePreset: string;
+    metaToday?: string;
+  };
   const entityRows = await db
     .select()
     .from(entitySnapshots)
@@ -162,10 +171,11 @@ export async function loadSnapshot(db: Db, run: RunRow): Promise<Snapshot> {
     if (r.date === null) windowRows.push(base);
     else dailyRows.push({ ...base, date: r.date });
   }
-  const { takenAt, datePreset, ...accountInfo } = account;
+  const { takenAt, datePreset, metaToday, ...accountInfo } = account;
   return {
     account: accountInfo,
     takenAt,
+    ...(metaToday ? { metaToday } : {}),
     window: { preset: datePreset, since: run.windowSince ?? '', until: run.windowUntil ?? '' },
     purchaseActionType: run.purchaseActionType ?? 'omni_purchase',
     entities,

@@ -43,6 +43,27 @@ export async function markScanned(db: Db, id: string, lastTs: string): Promise<v
   await db.update(slackMessages).set({ lastScannedTs: lastTs }).where(eq(slackMessages.id, id));
 }
 
+/** The message already posted for a run or plan, so a retried post reuses it instead of posting twice. */
+export async function postedMessage(
+  db: Db,
+  by: { agentId: string; kind: SlackMessageRow['kind']; runId?: string; planId?: string },
+): Promise<SlackMessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(slackMessages)
+    .where(
+      and(
+        eq(slackMessages.agentId, by.agentId),
+        eq(slackMessages.kind, by.kind),
+        ...(by.runId ? [eq(slackMessages.runId, by.runId)] : []),
+        ...(by.planId ? [eq(slackMessages.planId, by.planId)] : []),
+      ),
+    )
+    .orderBy(slackMessages.postedAt)
+    .limit(1);
+  return row;
+}
+
 /** The message MetaBuyer posted that starts a thread in a channel: which run and plan a reply answers. */
 export async function messageOfThread(
   db: Db,

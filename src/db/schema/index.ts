@@ -10,6 +10,7 @@ export { metaOauthStates } from './meta-oauth-states.js';
 export { outbox } from './outbox.js';
 export { planActions } from './plan-actions.js';
 export { plans } from './plans.js';
+export { processLeases } from './process-leases.js';
 export { recommendations } from './recommendations.js';
 export { runs } from './runs.js';
 export { slackMessages } from './slack-messages.js';

@@ -7,7 +7,8 @@ import { plans } from './plans.js';
 /**
  * One proposed write in a plan, addressed by its short key (A1, A2…). Written by `plan-actions`
  * (creation), decisions (approved/rejected/proposed) and the executor (executing → applied | failed |
- * stale | unknown; applied → rolled_back). Invariants: keys are unique within a plan; `type` is
+ * stale | unknown; applied → rolling_back → rolled_back). An action being written carries its owner
+ * process and confirmation, so a dead owner's action can be reconciled from live state. Invariants: keys are unique within a plan; `type` is
  * set_status (from/to are statuses) or update_daily_budget (from/to are integer minor units); status
  * moves only along the state machine in src/domain/action-state.ts, enforced by compare-and-set updates.
  */
@@ -33,11 +34,18 @@ export const planActions = pgTable(
     rule: text('rule'),
     evidence: jsonb('evidence').$type<Record<string, unknown>>().notNull().default({}),
     reason: text('reason'),
+    /** The process (process_leases.id) writing it now: set with `executing` / `rolling_back`. */
+    ownerId: text('owner_id'),
+    /** The confirmation that last moved it past approval (execute or rollback). */
+    confirmationId: text('confirmation_id'),
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [
     uniqueIndex('plan_actions_by_plan_and_key').on(t.planId, t.key),
     index('plan_actions_by_entity').on(t.entityId),
+    index('plan_actions_in_flight')
+      .on(t.status)
+      .where(sql`${t.status} in ('executing', 'unknown', 'rolling_back')`),
     check('plan_actions_key_format', sql`${t.key} ~ '^A[0-9]+$'`),
   ],
 );

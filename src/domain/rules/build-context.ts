@@ -1,8 +1,15 @@
 import type { AgentConfig } from '../agent-config.js';
-import { accountSeries, type DailyPoint, entitySeries, indexDays } from '../daily-series.js';
-import { lastCompleteDay, trailingDays } from '../dates.js';
+import {
+  accountSeries,
+  type DailyPoint,
+  entitySeries,
+  indexDays,
+  snapshotLastCompleteDay,
+} from '../daily-series.js';
+import { trailingDays } from '../dates.js';
 import { indexEntities } from '../hierarchy.js';
 import { type AppliedAction, indexHistory } from '../history.js';
+import { immatureDays, lagDays, type Maturity, maturityOf } from '../maturity.js';
 import { addInto, isEmptySums, subtractSums, zeroSums } from '../metrics.js';
 import type { ExcludedDelivery } from '../recommendation.js';
 import type { DeliverySums, EntityMeta, Snapshot } from '../snapshot.js';
@@ -78,20 +85,55 @@ export function buildRuleContext(
     return result;
   };
 
-  // Days are the data's days: "yesterday" is relative to when the snapshot was taken, even when the
+  // Days are the data's days: "yesterday" is Meta's (or as of when the snapshot was taken), even when the
   // engine's now (used for cooldowns against history) is later. Only as many days as the rules read are
   // indexed, and only campaign and ad set rows (ad-day rows are the bulk of a large snapshot).
-  const yesterday = lastCompleteDay(snapshot.takenAt, snapshot.account.timezone);
+  const yesterday = snapshotLastCompleteDay(snapshot);
   const { spendSpike, trackingBroken } = config.rules;
   const daysNeeded = Math.max(
     spendSpike.baselineDays + 1,
     trackingBroken.baselineDays + trackingBroken.recentDays,
+    lagDays(config.conversionLag),
   );
   const days = indexDays(
     snapshot.dailyRows,
     trailingDays(yesterday, daysNeeded),
     new Set(['campaign', 'adset']),
   );
+
+  const takenAtMs = Date.parse(snapshot.takenAt);
+  const timezone = snapshot.account.timezone;
+  const young = immatureDays(
+    config.conversionLag,
+    snapshot.window.since,
+    snapshot.window.until,
+    takenAtMs,
+    timezone,
+  );
+  const youngByDate = new Map(young.map((d) => [d.date, d.reported]));
+  const slotOf = new Map(days.dates.map((d, i) => [d, i]));
+  const maturities = new Map<string, Maturity>();
+  let adMaturity: Maturity | undefined;
+  const maturity = (entity: EntityMeta): Maturity => {
+    // Ads have no daily rows: one shared answer (the youngest day's fraction).
+    if (entity.level === 'ad') {
+      adMaturity ??= maturityOf(young, 0, 0, null);
+      return adMaturity;
+    }
+    const known = maturities.get(entity.id);
+    if (known) return known;
+    const own = windowSums(entity.id);
+    const slots = days.byEntity.get(entity.id);
+    const perDay = slots
+      ? (date: string) => {
+          const slot = slotOf.get(date);
+          return slot === undefined ? undefined : slots[slot];
+        }
+      : null;
+    const m = maturityOf(young, own.purchases, own.purchaseValue, perDay);
+    maturities.set(entity.id, m);
+    return m;
+  };
 
   return {
     snapshot,
@@ -103,6 +145,8 @@ export function buildRuleContext(
     history: indexHistory(history),
     windowSums,
     liveSums,
+    maturity,
+    dayReported: (date: string) => youngByDate.get(date) ?? 1,
     dailySeries: (id: string, count: number): DailyPoint[] => entitySeries(days, id, count),
     accountSeries: (count: number): DailyPoint[] => accountSeries(days, count),
   };

@@ -2,6 +2,7 @@ import type { AgentConfig } from '../agent-config.js';
 import type { DailyPoint } from '../daily-series.js';
 import type { EntityIndex } from '../hierarchy.js';
 import type { HistoryIndex } from '../history.js';
+import type { Maturity } from '../maturity.js';
 import type { ExcludedDelivery } from '../recommendation.js';
 import type { DeliverySums, EntityMeta, Snapshot } from '../snapshot.js';
 
@@ -23,6 +24,10 @@ export interface RuleContext {
    * paused (or otherwise non-delivering) children. Conversion rules judge what will keep spending.
    */
   liveSums(entity: EntityMeta): { sums: DeliverySums; excluded: ExcludedDelivery | null };
+  /** How far the entity's window purchases have matured (maturity.ts); rules allow for the rest. */
+  maturity(entity: EntityMeta): Maturity;
+  /** The reported fraction of a day's purchases (1 once mature), for single-day rules. */
+  dayReported(date: string): number;
   /** Complete days ending yesterday, oldest first, zero-filled. Campaign and ad set levels only. */
   dailySeries(entityId: string, days: number): DailyPoint[];
   /** The account's complete days ending yesterday, oldest first. */

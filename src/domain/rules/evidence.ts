@@ -1,7 +1,8 @@
 import { type CpaBounds, formatConfidence, poissonBounds } from '../evidence.js';
+import type { Maturity } from '../maturity.js';
 import { deriveMetrics } from '../metrics.js';
 import { formatMoney } from '../money.js';
-import type { CpaBoundsEvidence, Evidence, EvidenceMetrics } from '../recommendation.js';
+import type { CpaBoundsEvidence, Evidence, EvidenceMetrics, MaturityEvidence } from '../recommendation.js';
 import type { DeliverySums } from '../snapshot.js';
 import type { RuleContext } from './context.js';
 
@@ -60,8 +61,10 @@ export function baseEvidence(
     thresholds: {},
     excluded: null,
     spike: null,
+    allowance: null,
     tracking: null,
     hold: null,
+    maturity: null,
     alsoTriggered: [],
     suppressedBy: null,
     ...parts,
@@ -113,3 +116,15 @@ export function excludedSuffix(ctx: RuleContext, excluded: Evidence['excluded'])
 }
 
 export const formatRoas = (roas: number) => roas.toFixed(2);
+
+const pct = (m: number) => roundTo(m * 100, 1);
+
+export function maturityEvidence(m: Maturity, held: boolean): MaturityEvidence {
+  return {
+    purchasesPct: pct(m.purchases),
+    valuePct: pct(m.value),
+    basis: m.basis,
+    immatureDays: m.immatureDays.map((d) => ({ date: d.date, reportedPct: pct(d.reported) })),
+    held,
+  };
+}

@@ -1,9 +1,17 @@
 import { cpaBounds, isConfidentlyWorse, poissonBounds } from '../evidence.js';
+import { formatMaturity } from '../maturity.js';
 import type { Recommendation } from '../recommendation.js';
 import type { EntityMeta } from '../snapshot.js';
 import { budgetStep, pauseAction } from './actions.js';
 import type { RuleContext } from './context.js';
-import { baseEvidence, boundsEvidence, cpaSentence, excludedSuffix } from './evidence.js';
+import {
+  baseEvidence,
+  boundsEvidence,
+  cpaSentence,
+  excludedSuffix,
+  maturityEvidence,
+  money,
+} from './evidence.js';
 import { recommendationFor } from './make.js';
 
 /**
@@ -15,6 +23,9 @@ import { recommendationFor } from './make.js';
  * - medium: cut the daily budget 20 % if this entity holds the budget, else alert only. An ad set inside
  *   a campaign budget gets no cut: the campaign's own evaluation decides the campaign's budget, and a
  *   cut derived from one ad set would fight it.
+ * Late conversions (maturity.ts): the verdict must survive the purchases still to come. The CPA's lower
+ * bound once they arrive is S·m / λ_up(k); when that is not above target the finding is kept but held
+ * (low, no action, says so), and severity is judged on the matured estimate S·m / k.
  */
 export function highCpa(ctx: RuleContext, entity: EntityMeta): Recommendation | null {
   const rule = ctx.config.rules.highCpa;
@@ -27,9 +38,17 @@ export function highCpa(ctx: RuleContext, entity: EntityMeta): Recommendation | 
   const bounds = cpaBounds(sums.spend, sums.purchases, ctx.config.confidenceLevel);
   if (!isConfidentlyWorse(bounds, target)) return null;
 
-  const severity = (bounds.cpa ?? 0) >= rule.highSeverityMultiple * target ? 'high' : 'medium';
-  const action =
-    severity === 'high'
+  const m = ctx.maturity(entity);
+  const maturedLow = bounds.cpaLow * m.purchases;
+  const held = !(maturedLow > target);
+  const severity = held
+    ? 'low'
+    : (bounds.cpa ?? 0) * m.purchases >= rule.highSeverityMultiple * target
+      ? 'high'
+      : 'medium';
+  const action = held
+    ? null
+    : severity === 'high'
       ? pauseAction(entity)
       : ctx.entities.isBudgetUnit(entity)
         ? budgetStep(entity, rule.budgetCutPct, 'down')
@@ -41,9 +60,16 @@ export function highCpa(ctx: RuleContext, entity: EntityMeta): Recommendation | 
     entity,
     action,
     baseEvidence(ctx, sums, {
-      sentence: cpaSentence(ctx, bounds, target) + excludedSuffix(ctx, excluded),
+      sentence:
+        cpaSentence(ctx, bounds, target) +
+        excludedSuffix(ctx, excluded) +
+        (held
+          ? `; held: purchases ${formatMaturity(m.purchases)} matured, and the late ones could bring ` +
+            `the CPA down to ${money(ctx, maturedLow)} (${Math.round(bounds.confidence * 100)} % bound)`
+          : ''),
       bounds: boundsEvidence(bounds),
       excluded,
+      maturity: maturityEvidence(m, held),
       thresholds: { highSeverityMultiple: rule.highSeverityMultiple, budgetCutPct: rule.budgetCutPct },
     }),
   );

@@ -4,7 +4,14 @@ import { scaleHold } from '../scale-hold.js';
 import type { EntityMeta } from '../snapshot.js';
 import { budgetStep } from './actions.js';
 import type { RuleContext } from './context.js';
-import { baseEvidence, boundsEvidence, cpaSentence, excludedSuffix, formatRoas } from './evidence.js';
+import {
+  baseEvidence,
+  boundsEvidence,
+  cpaSentence,
+  excludedSuffix,
+  formatRoas,
+  maturityEvidence,
+} from './evidence.js';
 import { recommendationFor } from './make.js';
 
 function holdSuffix(hold: ScaleHold): string {
@@ -52,6 +59,8 @@ export function scaleWinner(ctx: RuleContext, entity: EntityMeta): Recommendatio
       bounds: boundsEvidence(bounds),
       excluded,
       hold,
+      // Judged on reported figures: purchases still to come only make a winner better, never worse.
+      maturity: maturityEvidence(ctx.maturity(entity), false),
       thresholds: {
         roasMinimum: rule.roasMultiple * targetRoas,
         budgetIncreasePct: rule.budgetIncreasePct,

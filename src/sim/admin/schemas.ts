@@ -33,6 +33,7 @@ export const faultBody = z.strictObject({
     .optional(),
   delay_ms: z.int().min(0).max(600_000).optional(),
   apply_then_fail: z.boolean().optional(),
+  regain_minutes: z.int().min(0).max(1440).optional(),
 });
 
 export const mutateBody = z.strictObject({

@@ -21,6 +21,7 @@ import { errors, GraphError, type MetaError } from './errors.js';
 import type { Fault } from './faults.js';
 import { runBatch } from './handlers/batch.js';
 import { isUnauthenticated, resolveRoute } from './router.js';
+import type { UseCase } from './usage.js';
 
 export const SUPPORTED_VERSIONS = ['v24.0', 'v25.0', 'v26.0'];
 export const LATEST_VERSION = 'v26.0';
@@ -57,6 +58,18 @@ function faultError(f: Fault): GraphError {
   return new GraphError(e, f.status ?? (f.error.code === 1 || f.error.code === 2 ? 500 : 400));
 }
 
+/** Meta's throttle codes (reference §5): app 4, account 17 and 613, pages 32, the BUC range 80000–80014. */
+function isThrottleCode(code: number): boolean {
+  return code === 4 || code === 17 || code === 32 || code === 613 || (code >= 80000 && code <= 80014);
+}
+
+/** The budget a throttle code exhausted: the one it names, else the one the path spends. */
+function useCaseOfThrottle(code: number, path: string): UseCase {
+  if (code === 80000) return 'ads_insights';
+  if (code === 80004) return 'ads_management';
+  return /\/insights$/.test(path) ? 'ads_insights' : 'ads_management';
+}
+
 class TimedOut {
   constructor(readonly holdMs: number) {}
 }
@@ -72,9 +85,11 @@ async function handle(
   seq: number,
   wait: Wait,
   setAccount: (a: string) => void,
+  setFault: (f: Fault) => void,
 ): Promise<GraphResult> {
   checkVersion(req.version);
   const fault = sim.faults.take(req.method, req.path);
+  if (fault) setFault(fault);
   const inBatch = req.inBatch !== undefined;
   if (fault && !fault.applyThenFail) {
     const failing = fault.error !== undefined || fault.status !== undefined;
@@ -111,11 +126,21 @@ async function handle(
 export async function dispatch(sim: Sim, req: GraphRequest, wait: Wait): Promise<Outcome> {
   const seq = sim.log.nextSeq();
   let account: string | undefined;
+  let fault: Fault | undefined;
   let outcome: Outcome;
   try {
-    const result = await handle(sim, req, seq, wait, (a) => {
-      account = a;
-    });
+    const result = await handle(
+      sim,
+      req,
+      seq,
+      wait,
+      (a) => {
+        account = a;
+      },
+      (f) => {
+        fault = f;
+      },
+    );
     outcome = { status: result.status, body: result.body, headers: {}, timedOut: false, holdMs: 0 };
   } catch (e) {
     if (e instanceof TimedOut) {
@@ -127,11 +152,20 @@ export async function dispatch(sim: Sim, req: GraphRequest, wait: Wait): Promise
     }
   }
   const error = (outcome.body as { error?: MetaError } | null)?.error;
+  const injectedThrottle = fault?.error && error && isThrottleCode(error.code) ? error.code : undefined;
   outcome.headers = {
     'content-type': 'application/json; charset=UTF-8',
     'facebook-api-version': req.version ?? LATEST_VERSION,
     'x-fb-trace-id': error?.fbtrace_id ?? `sim${seq}`,
-    ...sim.usage.headers(account, sim.state.nowMs()),
+    ...(injectedThrottle === undefined
+      ? sim.usage.headers(account, sim.state.nowMs())
+      : sim.usage.throttledHeaders(
+          account ?? /^\/act_(\d+)/.exec(req.path)?.[1],
+          sim.state.nowMs(),
+          injectedThrottle,
+          useCaseOfThrottle(injectedThrottle, req.path),
+          fault?.spec.regain_minutes ?? 1,
+        )),
   };
   if (error?.code === 190 || error?.code === 104) {
     outcome.headers['www-authenticate'] =

@@ -22,6 +22,8 @@ export interface FaultSpec {
   error?: FaultError | undefined;
   delay_ms?: number | undefined;
   apply_then_fail?: boolean | undefined;
+  /** With a throttle error: the wait its usage headers announce, in minutes (default 1). */
+  regain_minutes?: number | undefined;
 }
 
 export interface Fault {

@@ -6,6 +6,7 @@
  */
 
 import { minorUnitsPerMajor } from '../../domain/money.js';
+import { lagFractions } from '../insights/lag.js';
 import { aggregate } from '../insights/metrics.js';
 import type { SimState } from '../model/state.js';
 import { effectiveStatus } from '../model/status.js';
@@ -42,6 +43,7 @@ function learningStageInfo(s: AdSet, state: SimState): Json {
     today - 7,
     today - 1,
     true,
+    lagFractions(s.account, state.nowMs()),
   );
   return {
     status: s.learningStage,

@@ -115,4 +115,41 @@ export class UsageTracker {
     });
     return out;
   }
+
+  /**
+   * The headers Meta sends with a throttle it answered (an injected fault): the exhausted budget at
+   * 100 % with the wait Meta gives for it — estimated_time_to_regain_access (minutes) in
+   * X-Business-Use-Case-Usage for the use case the code names (80000 insights, 80004 management, …),
+   * X-Ad-Account-Usage at 100 % with reset_time_duration (seconds) for the account limits 17 and 613,
+   * and X-App-Usage at 100 % (which carries no time) for the app limit 4.
+   */
+  throttledHeaders(
+    account: string | undefined,
+    now: number,
+    code: number,
+    useCase: UseCase,
+    regainMinutes: number,
+  ): Record<string, string> {
+    const out = this.headers(account, now);
+    if (code === 4) {
+      out['x-app-usage'] = JSON.stringify({ call_count: 100, total_time: 100, total_cputime: 100 });
+      return out;
+    }
+    if (account === undefined) return out;
+    const exhausted = {
+      ...this.entry(account, useCase, now),
+      call_count: 100,
+      estimated_time_to_regain_access: regainMinutes,
+    };
+    const other = this.entry(account, useCase === 'ads_insights' ? 'ads_management' : 'ads_insights', now);
+    out['x-business-use-case-usage'] = JSON.stringify({ [account]: [exhausted, other] });
+    if (code === 17 || code === 613) {
+      out['x-ad-account-usage'] = JSON.stringify({
+        acc_id_util_pct: 100,
+        reset_time_duration: regainMinutes * 60,
+        ads_api_access_tier: 'standard_access',
+      });
+    }
+    return out;
+  }
 }

@@ -100,7 +100,13 @@ export async function listen(rt: SimRuntime, port: number): Promise<Listening> {
       return;
     }
     const suppress = graphReq.params.suppress_http_code === '1' || graphReq.params.suppress_http_code === 1;
-    send(res, suppress ? 200 : outcome.status, outcome.body, outcome.headers);
+    // Meta's answers are dated by Meta's clock; the simulator's is the scenario's, however far it is
+    // from the machine's. Clients that take "today" from Meta must see the scenario's day.
+    res.sendDate = false;
+    send(res, suppress ? 200 : outcome.status, outcome.body, {
+      ...outcome.headers,
+      date: new Date(sim.state.nowMs()).toUTCString(),
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -9,6 +9,7 @@ import { asList, asString } from '../graph/params.js';
 import { effectiveStatus } from '../model/status.js';
 import type { Account, Ad, AdSet, Campaign, Level } from '../model/types.js';
 import type { DayRange } from '../time/presets.js';
+import { lagFractions } from './lag.js';
 import { aggregate, hasDelivery, type Totals } from './metrics.js';
 import { bucketsOf, type InsightsFilter, type InsightsQuery } from './query.js';
 
@@ -28,6 +29,8 @@ export interface InsightsResult {
   /** Pairs (entity index, bucket index) of the rows, in output order. */
   refs: Int32Array;
   count: number;
+  /** Reported fraction per stored day at the clock of the query (late conversions; lag.ts). */
+  lag: Float64Array | undefined;
 }
 
 function adsInScope(scope: ScopeObject): Ad[] {
@@ -127,14 +130,36 @@ function group(ads: Ad[], level: Level, account: Account): Entity[] {
 export function entityTotals(result: InsightsResult, entity: number, bucket: number): Totals {
   const e = result.entities[entity] as Entity;
   const b = result.buckets[bucket] as DayRange;
-  return aggregate(result.account.delivery, e.rows, b.since, b.until, result.query.level !== 'ad');
+  return aggregate(
+    result.account.delivery,
+    e.rows,
+    b.since,
+    b.until,
+    result.query.level !== 'ad',
+    result.lag,
+  );
 }
 
-export function runInsights(scope: ScopeObject, account: Account, query: InsightsQuery): InsightsResult {
+export function runInsights(
+  scope: ScopeObject,
+  account: Account,
+  query: InsightsQuery,
+  /** The clock the figures are seen at (late conversions); absent = the matured figures of the file. */
+  nowMs?: number,
+): InsightsResult {
   const ads = adsInScope(scope).filter((ad) => ad.row >= 0 && passes(ad, query.entityFilters));
   const entities = group(ads, query.level, account);
   const buckets = query.ranges.flatMap((r) => bucketsOf(r, query.increment));
-  const result: InsightsResult = { account, query, entities, buckets, refs: new Int32Array(0), count: 0 };
+  const lag = nowMs === undefined ? undefined : lagFractions(account, nowMs);
+  const result: InsightsResult = {
+    account,
+    query,
+    entities,
+    buckets,
+    refs: new Int32Array(0),
+    count: 0,
+    lag,
+  };
   let refs = new Int32Array(Math.min(2 * entities.length * buckets.length, 1 << 16) || 2);
   let n = 0;
   for (let b = 0; b < buckets.length; b++) {

@@ -4,6 +4,7 @@
  * - several ads of a parent (ad set, campaign, account): max_child + 0.8 × (sum_children − max_child),
  *   rounded, where each child is an ad's rounded reach over the same days.
  */
+import { reportedCount } from '../../domain/conversion-lag.js';
 import type { Delivery } from '../model/delivery.js';
 
 export interface Totals {
@@ -23,6 +24,8 @@ export function hasDelivery(t: Totals): boolean {
 /**
  * Totals of a set of delivery rows (ads) over inclusive local days [since, until].
  * @param asParent combine the ads' reach with the parent formula (any level above ad).
+ * @param lag reported fraction per stored day (lag.ts): purchases of each ad-day are cut to what had
+ *   arrived, and their value in proportion; undefined = report the matured figures.
  */
 export function aggregate(
   d: Delivery,
@@ -30,6 +33,7 @@ export function aggregate(
   since: number,
   until: number,
   asParent: boolean,
+  lag?: Float64Array,
 ): Totals {
   const t: Totals = {
     impressions: 0,
@@ -55,8 +59,16 @@ export function aggregate(
       t.clicks += d.clicks[i] as number;
       t.linkClicks += d.linkClicks[i] as number;
       t.spend += d.spend[i] as number;
-      t.purchases += d.purchases[i] as number;
-      t.purchaseValue += d.purchaseValue[i] as number;
+      const purchases = d.purchases[i] as number;
+      const fraction = lag === undefined ? 1 : (lag[day - d.firstDay] as number);
+      if (fraction >= 1 || purchases === 0) {
+        t.purchases += purchases;
+        t.purchaseValue += d.purchaseValue[i] as number;
+      } else {
+        const reported = reportedCount(purchases, fraction);
+        t.purchases += reported;
+        t.purchaseValue += ((d.purchaseValue[i] as number) * reported) / purchases;
+      }
       const r = d.reach[i] as number;
       sumDays += r;
       if (r > maxDay) maxDay = r;

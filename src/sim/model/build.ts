@@ -1,6 +1,7 @@
 /**
  * Turns a hand-written ad account of a scenario into live objects and its delivery arrays.
  */
+import { DEFAULT_LAG_PROFILE } from '../../domain/conversion-lag.js';
 import type { ScenarioAccount } from '../scenario/schema.js';
 import { parseDate } from '../time/local-date.js';
 import { parseRfc3339 } from '../time/rfc3339.js';
@@ -24,6 +25,7 @@ export function accountShell(spec: ScenarioAccount, delivery: Delivery, createdM
     createdMs,
     campaigns: [],
     delivery,
+    conversionLag: spec.conversion_lag ?? DEFAULT_LAG_PROFILE,
   };
 }
 

@@ -3,6 +3,7 @@
  * Graph handlers read and change them. Budgets are integers in the account currency's minor units,
  * times are epoch milliseconds, and delivery lives in the account's typed arrays (delivery.ts), not here.
  */
+import type { LagProfile } from '../../domain/conversion-lag.js';
 import type { Delivery } from './delivery.js';
 
 export type Status = 'ACTIVE' | 'PAUSED' | 'ARCHIVED' | 'DELETED';
@@ -23,6 +24,8 @@ export interface Account {
   createdMs: number;
   campaigns: Campaign[];
   delivery: Delivery;
+  /** How purchases of a day arrive after it (the scenario's `conversion_lag`, or the default). */
+  conversionLag: LagProfile;
 }
 
 export interface Campaign {

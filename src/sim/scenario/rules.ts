@@ -3,6 +3,7 @@
  * (a file that breaks it is refused); the others guard against files the simulator could not serve
  * faithfully (two objects answering to one id, an impossible date, an unknown time zone).
  */
+import { lagProfileProblem } from '../../domain/conversion-lag.js';
 import { isValidTimeZone, parseDate } from '../time/local-date.js';
 import type { Scenario } from './schema.js';
 
@@ -29,6 +30,8 @@ export function scenarioProblems(s: Scenario): string[] {
     if (!isValidTimeZone(acct.timezone_name)) {
       problems.push(`${at}: timezone_name "${acct.timezone_name}" is not a known IANA time zone`);
     }
+    const lagProblem = acct.conversion_lag ? lagProfileProblem(acct.conversion_lag) : null;
+    if (lagProblem) problems.push(`${at}.conversion_lag: ${lagProblem}`);
     (acct.campaigns ?? []).forEach((c, ci) => {
       const cat = `${at}.campaigns[${ci}]`;
       claim(c.id, `campaign at ${cat}`);

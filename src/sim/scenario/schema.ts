@@ -96,6 +96,11 @@ const adAccount = z
     min_daily_budget: minorUnits,
     sandbox: z.boolean().default(false),
     business_id: digits.optional(),
+    /** Extension (see src/sim/README.md): the account's conversion lag; absent = the realistic default. */
+    conversion_lag: z
+      .array(z.strictObject({ hours: z.number().min(0), reported: z.number().gt(0).max(1) }))
+      .min(1)
+      .optional(),
     campaigns: z.array(campaign).optional(),
     generate: generate.optional(),
   })

@@ -121,6 +121,8 @@ function stateLine(a: QueueActionView): string {
       return `:warning: Not applied: the object changed since the plan${detail}`;
     case 'unknown':
       return ':grey_question: Outcome unknown: being reconciled from live state, never retried blindly';
+    case 'rolling_back':
+      return ':leftwards_arrow_with_hook: Rolling back…';
     case 'rolled_back':
       return `:leftwards_arrow_with_hook: Rolled back${at}${detail}`;
   }

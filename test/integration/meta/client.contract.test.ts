@@ -63,8 +63,9 @@ async function graphCalls(): Promise<SimCall[]> {
   return (await admin('GET', '/__sim/calls')).calls as SimCall[];
 }
 
-/** The read-only token of seed-demo expires 2026-11-18; tests that need it valid move the simulator back. */
+/** The read-only token of seed-demo expires 2027-01-15, after the scenario's now; tests of expiry move the clock past it. */
 const BEFORE_READONLY_EXPIRY = '2026-11-10T12:00:00Z';
+const AFTER_READONLY_EXPIRY = '2027-02-01T15:00:00Z';
 async function setSimNow(now: string): Promise<void> {
   await admin('POST', '/__sim/clock', { now });
 }
@@ -228,7 +229,8 @@ describe('error verdicts, from faults injected into the simulator', () => {
     expect(err.message).not.toContain(REVOKED_TOKEN);
   });
 
-  it('tells the operator the token has expired (the read-only token expired on 2026-11-18)', async () => {
+  it('tells the operator the token has expired (the read-only token expires on 2027-01-15)', async () => {
+    await setSimNow(AFTER_READONLY_EXPIRY);
     const { client } = makeClient({ accessToken: READONLY_TOKEN });
     const err = (await read(client).catch((e: unknown) => e)) as MetaApiError;
     expect(err.code).toBe('meta_token_expired');
@@ -595,7 +597,7 @@ describe('identity', () => {
     const info = await client.debugToken();
     expect(info.isValid).toBe(true);
     expect(info.scopes).toEqual(['ads_read']);
-    expect(info.expiresAt?.toISOString()).toBe(new Date(1795000000 * 1000).toISOString());
+    expect(info.expiresAt?.toISOString()).toBe(new Date(1800000000 * 1000).toISOString());
     const call = (await graphCalls())[0]!;
     expect(call.query.appsecret_proof).toBeUndefined();
   });

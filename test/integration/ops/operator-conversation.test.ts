@@ -45,7 +45,7 @@ describe('the operator conversation from the workflow document', () => {
       ),
     );
     expect(r.stdout).toContain('Config applied');
-    expect(r.stdout).toContain('targetCpa: null → "$120.00"');
+    expect(r.stdout).toMatch(/--target-cpa: +not set → \$120\.00/);
   });
 
   it('passes doctor and reports status', async () => {
@@ -54,9 +54,9 @@ describe('the operator conversation from the workflow document', () => {
     expect(doctor.stdout).toMatch(/^PASS meta_api_read/m);
     expect(doctor.stdout).toMatch(/^PASS meta_permissions/m);
     const status = await expectOk(h.cli('status'));
-    expect(status.stdout).toContain(
-      'enabled=true, executionEnabled=false, intervalSeconds=21600, halted=false',
-    );
+    expect(status.stdout).toMatch(/^Agent: +enabled$/m);
+    expect(status.stdout).toMatch(/^Execution: +disabled$/m);
+    expect(status.stdout).toMatch(/^Poll interval: +every 6 h$/m);
   });
 
   it('run-now prints the transcript summary exactly', async () => {
@@ -130,8 +130,9 @@ describe('the operator conversation from the workflow document', () => {
     const applied = r.json().entries.filter((e: { event: string }) => e.event === 'applied');
     expect(applied.map((e: { key: string }) => e.key).sort()).toEqual(['A1', 'A3']);
     for (const e of applied) {
-      expect(e.approvedBy).toEqual(['cli:tester']);
-      expect(e.confirmedBy).toBe('cli:tester');
+      expect(e.outcome).toBe('applied');
+      expect(e.approved_by).toEqual(['cli:tester']);
+      expect(e.confirmed_by).toBe('cli:tester');
     }
   });
 
@@ -141,6 +142,7 @@ describe('the operator conversation from the workflow document', () => {
     const pause = await expectOk(h.cli('pause-agent', '--reason', 'manual review until tomorrow'));
     expect(pause.stdout).toContain('halted: manual review until tomorrow');
     const status = await expectOk(h.cli('status'));
-    expect(status.stdout).toContain('halted=true');
+    expect(status.stdout).toMatch(/^Agent: +HALTED$/m);
+    expect(status.stdout).toMatch(/^Halted: +manual review until tomorrow \(by cli:tester\)$/m);
   });
 });

@@ -55,7 +55,7 @@ describe('sync-approvals', () => {
     await expectOk(h.cli('sync-approvals'));
     await expectOk(h.cli('clear', 'A1'));
     const again = (await expectOk(h.cli('sync-approvals', '--json'))).json();
-    expect(again).toMatchObject({ scannedThreads: 1, processedCommands: 0, approvedKeys: [] });
+    expect(again).toMatchObject({ scanned_threads: 1, processed_commands: 0, approved_keys: [] });
     expect((await expectOk(h.cli('status', '--json'))).json().plan.counts).toEqual({ proposed: 3 });
   });
 
@@ -63,15 +63,15 @@ describe('sync-approvals', () => {
     slack.say(THREAD, 'U0MEDIA01', 'APPROVE A2', '1763650100.000200');
     slack.say(THREAD, 'U0MEDIA01', 'REJECT A2', '1763650300.000200');
     const r = (await expectOk(h.cli('sync-approvals', '--json'))).json();
-    expect(r.approvedKeys).toEqual([]);
-    expect(r.rejectedKeys).toEqual(['A2']);
+    expect(r.approved_keys).toEqual([]);
+    expect(r.rejected_keys).toEqual(['A2']);
   });
 
   it('ignores replies from people who are not approvers, saying so', async () => {
     await expectOk(h.cli('setup', '--approvers', 'U0MEDIA01', '--apply'));
     slack.say(THREAD, 'U0INTERN9', 'APPROVE ALL', '1763650100.000200');
     const r = (await expectOk(h.cli('sync-approvals', '--json'))).json();
-    expect(r.processedCommands).toBe(0);
+    expect(r.processed_commands).toBe(0);
     expect(r.ignored[0]).toMatchObject({ user: 'U0INTERN9' });
     expect(r.ignored[0].reason).toMatch(
       /<@U0INTERN9> may not approve actions for act_1000000001: that needs an approver \(approvers: <@U0MEDIA01>\)/,
@@ -82,7 +82,7 @@ describe('sync-approvals', () => {
   it('reports a reply that names an unknown action and changes nothing for it', async () => {
     slack.say(THREAD, 'U0MEDIA01', 'APPROVE A9', '1763650100.000200');
     const r = (await expectOk(h.cli('sync-approvals', '--json'))).json();
-    expect(r.processedCommands).toBe(0);
+    expect(r.processed_commands).toBe(0);
     expect(r.ignored[0].reason).toMatch(/no action A9/);
   });
 });

@@ -1,8 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXECUTION_LEASE_MS, executeActions } from '../../../src/ops/execute.js';
+import { cliActor } from '../../../src/domain/actor.js';
+import { EXECUTION_LEASE_MS } from '../../../src/ops/execute.js';
+import { executeActions, rollbackActions } from '../../../src/ops/write-commands.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 
 /** Crash, race and unknown-outcome behaviour of the executor, stopped at exact points by its seams. */
+const tester = cliActor('tester');
+
 describe('the write path', () => {
   let h: OpsHarness;
   let plan: Array<{ key: string; entity_id: string; type: string; from: unknown; to: unknown }>;
@@ -28,7 +32,7 @@ describe('the write path', () => {
     await expect(
       executeActions(h.ctx, {
         confirm: 'sandbox',
-        actor: 'cli:tester',
+        actor: tester,
         seams: {
           afterWrite: (id) => {
             if (id === target.entity_id) throw new Error('worker killed');
@@ -39,25 +43,25 @@ describe('the write path', () => {
     expect(await writesTo(target.entity_id)).toHaveLength(1);
     expect(await outcomesOf(target.key)).toHaveLength(0);
 
-    // Within the lease another run leaves it alone; after it, the next run settles it from live state.
-    const early = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
-    expect(early.results.find((r) => r.key === target.key)?.reason).toBe('in_progress');
-    h.clock.advance(EXECUTION_LEASE_MS);
-    const later = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
-    expect(later.results.find((r) => r.key === target.key)?.outcome).toBe('applied');
-    await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
+    // The next run holds the object's lock, so the stopped attempt is abandoned: settled from live state.
+    const later = await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
+    expect(later.results.find((r) => r.key === target.key)).toMatchObject({
+      outcome: 'applied',
+      reason: 'reconciled from live state',
+    });
+    await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
 
     expect(await writesTo(target.entity_id)).toHaveLength(1);
     const outcomes = await outcomesOf(target.key);
     expect(outcomes.map((o: { event: string }) => o.event)).toEqual(['reconciled']);
   });
 
-  it('performs a write that a crashed worker logged but never sent, once, after the lease', async () => {
+  it('performs a write that a crashed worker logged but never sent, once', async () => {
     const target = plan[0]!;
     await expect(
       executeActions(h.ctx, {
         confirm: 'sandbox',
-        actor: 'cli:tester',
+        actor: tester,
         seams: {
           afterIntent: (id) => {
             if (id === target.entity_id) throw new Error('worker killed');
@@ -66,8 +70,7 @@ describe('the write path', () => {
       }),
     ).rejects.toThrow('worker killed');
     expect(await writesTo(target.entity_id)).toHaveLength(0);
-    h.clock.advance(EXECUTION_LEASE_MS);
-    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
+    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
     expect(r.results.find((x) => x.key === target.key)?.outcome).toBe('applied');
     expect(await writesTo(target.entity_id)).toHaveLength(1);
     expect((await outcomesOf(target.key)).map((o: { event: string }) => o.event)).toEqual(['applied']);
@@ -80,14 +83,16 @@ describe('the write path', () => {
     });
     const first = executeActions(h.ctx, {
       confirm: 'sandbox',
-      actor: 'cli:one',
+      actor: cliActor('one'),
       seams: { afterIntent: () => gate },
     });
-    // The first execution holds its first action at the seam while the second runs to the end.
+    // The first execution holds its first action at the seam while the second starts; the second waits for
+    // that object's lock, then finds the action done.
     await new Promise((r) => setTimeout(r, 300));
-    const second = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:two' });
+    const secondRun = executeActions(h.ctx, { confirm: 'sandbox', actor: cliActor('two') });
+    await new Promise((r) => setTimeout(r, 300));
     release();
-    const one = await first;
+    const [one, second] = await Promise.all([first, secondRun]);
     for (const action of plan) {
       expect(await writesTo(action.entity_id)).toHaveLength(1);
       const outcomes = [one, second].map((r) => r.results.find((x) => x.key === action.key)!.outcome);
@@ -99,7 +104,7 @@ describe('the write path', () => {
   it('never re-sends a write whose outcome is unknown, and settles it from the live value', async () => {
     const target = plan.find((a) => a.type === 'update_daily_budget')!;
     await h.fault({ method: 'POST', path: `^/${target.entity_id}$`, apply_then_fail: true, delay_ms: 20 });
-    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
+    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
     const result = r.results.find((x) => x.key === target.key)!;
     expect(result.outcome).toBe('applied');
     expect(result.reason).toBe('reconciled from live state');
@@ -117,15 +122,15 @@ describe('the write path', () => {
     const target = plan.find((a) => a.type === 'update_daily_budget')!;
     // Meta is slow: the client gives up after 300 ms, the write lands at 1.5 s.
     await h.fault({ method: 'POST', path: `^/${target.entity_id}$`, delay_ms: 1500 });
-    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
+    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
     expect(r.results.find((x) => x.key === target.key)!.outcome).toBe('unknown');
     expect(r.unknown).toBe(1);
 
-    const again = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
+    const again = await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
     expect(again.results.find((x) => x.key === target.key)!.outcome).not.toBe('applied');
     await new Promise((resolve) => setTimeout(resolve, 1600));
     h.clock.advance(EXECUTION_LEASE_MS);
-    const settled = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
+    const settled = await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
     expect(settled.results.find((x) => x.key === target.key)!.outcome).toBe('applied');
     expect(await writesTo(target.entity_id)).toHaveLength(1);
     expect((await outcomesOf(target.key)).map((o: { event: string }) => o.event)).toEqual([
@@ -146,9 +151,38 @@ describe('the write path', () => {
         is_transient: true,
       },
     });
-    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: 'cli:tester' });
+    const r = await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
     expect(r.results.find((x) => x.key === target.key)!.outcome).toBe('applied');
     expect(await writesTo(target.entity_id)).toHaveLength(1);
     expect((await outcomesOf(target.key)).map((o: { event: string }) => o.event)).toEqual(['reconciled']);
+  });
+
+  it('marks a rollback rolled back only once its write took effect', async () => {
+    await executeActions(h.ctx, { confirm: 'sandbox', actor: tester });
+    const newest = plan.at(-1)!;
+    await h.fault({
+      method: 'POST',
+      path: `^/${newest.entity_id}$`,
+      times: 1,
+      status: 400,
+      error: { code: 100, message: 'Invalid parameter', is_transient: false },
+    });
+    const refused = await rollbackActions(h.ctx, { confirm: 'sandbox', actor: tester, limit: 1 });
+    expect(refused).toMatchObject({ rolled_back: 0, failed: 1 });
+    const status = (await expectOk(h.cli('status', '--json'))).json().plan.counts;
+    expect(status).toEqual({ applied: plan.length });
+
+    // The write still stands, so it can be rolled back again — once.
+    const again = await rollbackActions(h.ctx, { confirm: 'sandbox', actor: tester, limit: 1 });
+    expect(again).toMatchObject({ rolled_back: 1, failed: 0 });
+    expect(await writesTo(newest.entity_id)).toHaveLength(3);
+    expect(
+      String((await h.object(newest.entity_id))[newest.type === 'set_status' ? 'status' : 'daily_budget']),
+    ).toBe(String(newest.from));
+    const rollbacks = (await expectOk(h.cli('action-log', '--limit', '100', '--json')))
+      .json()
+      .entries.filter((e: { kind: string; event: string }) => e.kind === 'rollback' && e.event !== 'intent')
+      .map((e: { event: string }) => e.event);
+    expect(rollbacks).toEqual(['applied', 'failed']);
   });
 });

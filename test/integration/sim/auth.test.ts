@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { startSimulator } from '../../../src/sim/index.js';
 import {
   ACCOUNT,
+  AFTER_READ_TOKEN_EXPIRY,
   EXPIRED_READ_TOKEN,
   proof,
   REVOKED_TOKEN,
@@ -45,10 +46,11 @@ describe('tokens', () => {
   });
 
   it('refuses an expired token with 190/463, naming when it expired', async () => {
+    await client.admin('POST', 'clock', { now: AFTER_READ_TOKEN_EXPIRY });
     const r = await client.get(`/${ACCOUNT}`, {}, EXPIRED_READ_TOKEN);
     expect(r.body.error).toMatchObject({ code: 190, error_subcode: 463 });
     expect(r.body.error.message).toBe(
-      'Error validating access token: Session has expired on Wednesday, 18-Nov-26 03:06:40 PST. The current time is Friday, 20-Nov-26 07:00:00 PST.',
+      'Error validating access token: Session has expired on Friday, 15-Jan-27 00:00:00 PST. The current time is Monday, 01-Feb-27 07:00:00 PST.',
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACCOUNT,
+  AFTER_READ_TOKEN_EXPIRY,
   APP_ID,
   APP_SECRET,
   EXPIRED_READ_TOKEN,
@@ -40,10 +41,11 @@ describe('debug_token', () => {
     const r = await client.get('/debug_token', { input_token: REVOKED_TOKEN }, APP_TOKEN);
     expect(r.status).toBe(200);
     expect(r.body.data).toMatchObject({ is_valid: false, error: { code: 190, subcode: 460 } });
+    await client.admin('POST', 'clock', { now: AFTER_READ_TOKEN_EXPIRY });
     const expired = await client.get('/debug_token', { input_token: EXPIRED_READ_TOKEN }, APP_TOKEN);
     expect(expired.body.data).toMatchObject({
       is_valid: false,
-      expires_at: 1795000000,
+      expires_at: 1800000000,
       error: { code: 190, subcode: 463 },
     });
     const unknown = await client.get('/debug_token', { input_token: 'EAAnonsense12345' }, APP_TOKEN);
@@ -106,6 +108,7 @@ describe('oauth/access_token', () => {
   });
 
   it('will not exchange an expired token, nor for the wrong app secret', async () => {
+    await client.admin('POST', 'clock', { now: AFTER_READ_TOKEN_EXPIRY });
     const expired = await client.get(
       '/oauth/access_token',
       { ...app, grant_type: 'fb_exchange_token', fb_exchange_token: EXPIRED_READ_TOKEN },

@@ -1,12 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseAgentConfig } from '../../../src/domain/agent-config.js';
+import {
+  dayAgeHours,
+  type LagPoint,
+  reportedCount,
+  reportedFraction,
+} from '../../../src/domain/conversion-lag.js';
 import { indexEntities } from '../../../src/domain/hierarchy.js';
 import { buildPlan } from '../../../src/domain/planner.js';
 import { globToRegExp } from '../../../src/domain/protection.js';
 import { recommend } from '../../../src/domain/recommend.js';
+import type { DeliverySums } from '../../../src/domain/snapshot.js';
 import { guardrailConfigArb, historyArb, shuffled, snapshotArb } from './arbitraries.js';
-import { NOW } from './builders.js';
+import { aboAccount, config, NOW } from './builders.js';
 
 const RUNS = { numRuns: 300 };
 
@@ -132,6 +139,91 @@ describe('properties', () => {
         expect(new Set(recs.map((r) => r.id)).size).toBe(recs.length);
         for (const r of recs) expect(r.id).toBe(`rec_${r.rule}_${r.entityId}`);
       }),
+      RUNS,
+    );
+  });
+
+  it('no verdict flips from pause to scale-up as the data matures by lag alone', () => {
+    const WEEK = [
+      '2026-11-13',
+      '2026-11-14',
+      '2026-11-15',
+      '2026-11-16',
+      '2026-11-17',
+      '2026-11-18',
+      '2026-11-19',
+    ];
+    // Any valid profile: fractions rising to 1 at 24–72 h.
+    const lagArb: fc.Arbitrary<LagPoint[]> = fc
+      .tuple(
+        fc.double({ min: 0.05, max: 1, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 3 }),
+      )
+      .map(([first, mid, days]) => {
+        const middle = first + (1 - first) * mid;
+        return [
+          { hours: 0, reported: first },
+          { hours: 12 * days, reported: middle },
+          { hours: 24 * days, reported: 1 },
+        ];
+      });
+    // Matured days around the target CPA ($120), so that lag can make a good week look bad.
+    const dayArb = fc
+      .record({
+        purchases: fc.integer({ min: 0, max: 150 }),
+        cpa: fc.integer({ min: 5_000, max: 20_000 }),
+        valuePerPurchase: fc.integer({ min: 10_000, max: 60_000 }),
+      })
+      .map((d) => ({ ...d, spend: Math.max(1_000, d.purchases * d.cpa) }));
+    const build = (
+      days: Array<{ spend: number; purchases: number; valuePerPurchase: number }>,
+      at: string,
+      lag: LagPoint[] | null,
+    ) => {
+      const b = aboAccount().at(at);
+      const total: DeliverySums = {
+        spend: 0,
+        impressions: 0,
+        reach: 0,
+        clicks: 0,
+        linkClicks: 0,
+        purchases: 0,
+        purchaseValue: 0,
+      };
+      WEEK.forEach((date, i) => {
+        const d = days[i]!;
+        const f = lag ? reportedFraction(lag, dayAgeHours(date, Date.parse(at), 'America/New_York')) : 1;
+        const purchases = reportedCount(d.purchases, f);
+        const row = {
+          spend: d.spend,
+          impressions: 50_000,
+          purchases,
+          purchaseValue: purchases * d.valuePerPurchase,
+        };
+        b.day('1', date, row).day('11', date, row);
+        total.spend += row.spend;
+        total.purchases += row.purchases;
+        total.purchaseValue += row.purchaseValue;
+      });
+      return b.window('1', total).window('11', total).window('111', total).build();
+    };
+    fc.assert(
+      fc.property(
+        fc.array(dayArb, { minLength: 7, maxLength: 7 }),
+        lagArb,
+        fc.integer({ min: 5, max: 23 }),
+        (days, lag, hour) => {
+          const c = config({ conversionLag: lag });
+          const seenAt = `2026-11-20T${String(hour).padStart(2, '0')}:00:00Z`;
+          const early = recommend({ snapshot: build(days, seenAt, lag), config: c });
+          // Four days later every window day is mature; the window's figures are the matured truth.
+          const late = recommend({ snapshot: build(days, '2026-11-24T15:00:00Z', null), config: c });
+          const paused = early.filter((r) => r.action?.type === 'set_status').map((r) => r.entityId);
+          for (const id of paused)
+            expect(late.some((r) => r.rule === 'scale_winner' && r.entityId === id)).toBe(false);
+        },
+      ),
       RUNS,
     );
   });

@@ -79,9 +79,16 @@ describe('high_frequency', () => {
   });
 });
 
-/** Ad set 11 with seven baseline days (Nov 12–18) and yesterday (Nov 19). */
-function spiky(baseline: number[], yesterday: { spend: number; purchases?: number }) {
-  const b = aboAccount();
+/**
+ * Ad set 11 with seven baseline days (Nov 12–18) and yesterday (Nov 19). Without a daily budget (a
+ * lifetime budget) by default: Meta's allowance cannot be judged, and the median test alone decides.
+ */
+function spiky(
+  baseline: number[],
+  yesterday: { spend: number; purchases?: number },
+  dailyBudget: number | null = null,
+) {
+  const b = new SnapshotBuilder().campaign('1').adset('11', '1', { dailyBudget }).ad('111', '11');
   baseline.forEach((spend, i) => {
     b.day('11', `2026-11-${12 + i}`, { spend });
   });
@@ -220,5 +227,68 @@ describe('tracking_broken', () => {
 describe('an account with no delivery', () => {
   it('has nothing to recommend', () => {
     expect(run(new SnapshotBuilder().campaign('1').adset('11', '1').ad('111', '11').build())).toEqual([]);
+  });
+});
+
+describe("spend_spike and Meta's spend allowance", () => {
+  // Nov 19, 2026 is a Thursday: its calendar week began on Sunday Nov 15.
+  it('calls a day at 1.6 × the daily budget a surge within the allowance: medium, not high', () => {
+    const rec = find(run(spiky(Array(7).fill(8_000), { spend: 16_000 }, 10_000)), 'spend_spike', '11')!;
+    expect(rec.severity).toBe('medium');
+    expect(rec.evidence.allowance).toMatchObject({
+      dailyBudget: 10_000,
+      dayRatio: 1.6,
+      withinDay: true,
+      withinWeek: true,
+    });
+    expect(rec.evidence.sentence).toContain("1.60× the $100 daily budget: a surge within Meta's allowance");
+  });
+
+  it('flags a day at 2.1 × the daily budget as high: beyond what Meta may spend on one day', () => {
+    const rec = find(run(spiky(Array(7).fill(10_000), { spend: 21_000 }, 10_000)), 'spend_spike', '11')!;
+    expect(rec.severity).toBe('high');
+    expect(rec.evidence.allowance).toMatchObject({ dayRatio: 2.1, withinDay: false });
+    expect(rec.evidence.sentence).toContain('beyond the 1.75× Meta may spend on one day');
+  });
+
+  it('flags 2.1 × even when the baseline was already high (no median spike needed)', () => {
+    const rec = find(run(spiky(Array(7).fill(15_000), { spend: 21_000 }, 10_000)), 'spend_spike', '11')!;
+    expect(rec.severity).toBe('high');
+  });
+
+  it('flags a calendar week beyond 7 × the daily budget, even with no single day beyond 1.75 ×', () => {
+    // Sun Nov 15 – Thu Nov 19 at 1.7 × each: 8.5 × the budget in five days.
+    const rec = find(run(spiky(Array(7).fill(17_000), { spend: 17_000 }, 10_000)), 'spend_spike', '11')!;
+    expect(rec.severity).toBe('high');
+    expect(rec.evidence.allowance).toMatchObject({
+      weekSince: '2026-11-15',
+      weekSpend: 85_000,
+      withinDay: true,
+      withinWeek: false,
+    });
+    expect(rec.evidence.sentence).toContain('beyond the 7× Meta may spend in a calendar week');
+  });
+
+  it('stays quiet for steady spend inside the allowance', () => {
+    expect(
+      find(run(spiky(Array(7).fill(12_000), { spend: 13_000 }, 10_000)), 'spend_spike', '11'),
+    ).toBeUndefined();
+  });
+
+  it('judges yesterday against the budget before MetaBuyer cut it this morning', () => {
+    const snapshot = spiky(Array(7).fill(10_000), { spend: 21_000 }, 8_000);
+    const history = [
+      {
+        entityId: '11',
+        level: 'adset' as const,
+        type: 'update_daily_budget' as const,
+        from: 13_000,
+        to: 8_000,
+        at: '2026-11-20T12:00:00Z',
+      },
+    ];
+    const rec = find(recommend({ snapshot, config: config(), history }), 'spend_spike', '11')!;
+    expect(rec.evidence.allowance).toMatchObject({ dailyBudget: 13_000, withinDay: true });
+    expect(rec.severity).toBe('medium');
   });
 });

@@ -6,6 +6,8 @@ import type { Snapshot } from '../../../src/domain/snapshot.js';
 import { aboAccount, cboAccount, config } from './builders.js';
 
 const run = (snapshot: Snapshot, c = config()) => recommend({ snapshot, config: c });
+/** Thresholds of the rules themselves are tested on matured data (late conversions: maturity.test.ts). */
+const matured = config({ conversionLag: [{ hours: 0, reported: 1 }] });
 const find = (recs: Recommendation[], rule: RuleId, entityId: string) =>
   recs.find((r) => r.rule === rule && r.entityId === entityId);
 
@@ -39,8 +41,8 @@ describe('high_cpa', () => {
   });
 
   it('puts the 1.5 × boundary in the high band', () => {
-    const at = run(aboAccount().window('11', { spend: 360_000, purchases: 20 }).build());
-    const below = run(aboAccount().window('11', { spend: 359_999, purchases: 20 }).build());
+    const at = run(aboAccount().window('11', { spend: 360_000, purchases: 20 }).build(), matured);
+    const below = run(aboAccount().window('11', { spend: 359_999, purchases: 20 }).build(), matured);
     expect(find(at, 'high_cpa', '11')!.severity).toBe('high');
     expect(find(below, 'high_cpa', '11')!.severity).toBe('medium');
   });
@@ -128,7 +130,7 @@ describe('high_cpa', () => {
 
 describe('zero_conversions', () => {
   it('pauses on spend above 2.30 × target CPA with no purchases (high)', () => {
-    const recs = run(aboAccount().window('111', { spend: 27_632 }).build());
+    const recs = run(aboAccount().window('111', { spend: 27_632 }).build(), matured);
     const rec = find(recs, 'zero_conversions', '111')!;
     expect(rec.severity).toBe('high');
     expect(rec.action).toMatchObject({ type: 'set_status', level: 'ad', to: 'PAUSED' });

@@ -22,6 +22,14 @@ describe('configuration', () => {
     expect(c.meta.apiVersion).toBe('v26.0');
     expect(c.slack.apiUrl).toBe('https://slack.com/api/');
     expect(c.port).toBe(3000);
+    expect(c.lockWaitMs).toBe(30_000);
+  });
+
+  it('reads how long to wait for another process on the embedded database, and refuses nonsense', () => {
+    expect(parseConfig({ METABUYER_LOCK_WAIT_SECONDS: '2.5' }).lockWaitMs).toBe(2500);
+    expect(() => parseConfig({ METABUYER_LOCK_WAIT_SECONDS: 'soon' })).toThrow(
+      /METABUYER_LOCK_WAIT_SECONDS must be a number of seconds/,
+    );
   });
 
   it('reads every variable of the contract', () => {
@@ -94,5 +102,34 @@ describe('configuration', () => {
     expect(err.message).toMatch(/value not shown: it is a secret/);
     expect(err.message).not.toContain(badToken);
     expect(JSON.stringify(err.toJSON())).not.toContain(badToken);
+  });
+});
+
+describe('write-path settings (tests only)', () => {
+  it('ignores a crash point unless crash points are explicitly allowed', () => {
+    expect(parseConfig({ METABUYER_CRASH_AT: 'after_write' }, '/srv/app').writePath.crashAt).toBeUndefined();
+    expect(
+      parseConfig({ METABUYER_ALLOW_CRASH_POINTS: 'true', METABUYER_CRASH_AT: 'after_write' }, '/srv/app')
+        .writePath.crashAt,
+    ).toBeUndefined();
+    expect(
+      parseConfig({ METABUYER_ALLOW_CRASH_POINTS: '1', METABUYER_CRASH_AT: 'after_write' }, '/srv/app')
+        .writePath.crashAt,
+    ).toBe('after_write');
+  });
+
+  it('refuses an unknown crash point, naming the variable', () => {
+    expect(failureOf({ METABUYER_CRASH_AT: 'before_lunch' }).message).toMatch(/METABUYER_CRASH_AT/);
+  });
+
+  it('presumes a process dead after a 30 s silence by default, and takes a shorter lease for tests', () => {
+    expect(parseConfig({}, '/srv/app').writePath).toMatchObject({ leaseMs: 30_000, heartbeatMs: 7_500 });
+    expect(parseConfig({ METABUYER_LEASE_MS: '1000' }, '/srv/app').writePath).toMatchObject({
+      leaseMs: 1000,
+      heartbeatMs: 250,
+    });
+    expect(failureOf({ METABUYER_LEASE_MS: '10' }).message).toMatch(
+      /METABUYER_LEASE_MS must be at least 500/,
+    );
   });
 });

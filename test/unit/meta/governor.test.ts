@@ -3,7 +3,12 @@ import { ManualClock } from '../../../src/lib/clock.js';
 import { silentLogger } from '../../../src/lib/logger.js';
 import { DEFAULT_GOVERNOR_POLICY } from '../../../src/meta/config.js';
 import { MetaThrottledError } from '../../../src/meta/errors.js';
-import { slowDownDelayMs, throttledScopeFor, UsageGovernor } from '../../../src/meta/governor.js';
+import {
+  slowDownDelayMs,
+  throttledScopeFor,
+  throttledScopesFor,
+  UsageGovernor,
+} from '../../../src/meta/governor.js';
 import { InMemoryUsageStore } from '../../../src/meta/usage-store.js';
 
 const policy = {
@@ -121,6 +126,27 @@ describe('usage governor', () => {
     });
     expect(throttledScopeFor(4, call)).toEqual({ accountId: '*', useCase: 'app' });
     expect(throttledScopeFor(613, call)).toEqual(call);
+  });
+
+  it('blocks the throttled call’s own use case too, so it is never sent again at once', async () => {
+    const insightsRead = { accountId: 'act_1', useCase: 'ads_insights' };
+    expect(throttledScopesFor(80004, insightsRead)).toEqual([
+      { accountId: 'act_1', useCase: 'ads_management' },
+      { accountId: 'act_1', useCase: 'ads_insights' },
+    ]);
+    expect(throttledScopesFor(4, insightsRead)).toEqual([{ accountId: '*', useCase: 'app' }]);
+    const { governor, slept } = setup();
+    await governor.onThrottled(80004, 90_000, insightsRead);
+    await governor.beforeCall(insightsRead);
+    expect(slept).toEqual([90_000]);
+  });
+
+  it('doubles the default block with each throttle in a row when Meta gives no time', async () => {
+    const { governor } = setup();
+    const call = { accountId: 'act_1', useCase: 'ads_management' };
+    expect(await governor.onThrottled(613, undefined, call, 1)).toBe(60_000);
+    expect(await governor.onThrottled(613, undefined, call, 2)).toBe(120_000);
+    expect(await governor.onThrottled(613, undefined, call, 3)).toBe(240_000);
   });
 
   it('forgets a usage reading once it is too old to describe now', async () => {

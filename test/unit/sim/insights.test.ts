@@ -29,7 +29,7 @@ function insights(params: Row, scopeId = ACCOUNT): Row[] {
     state.today(account),
     account.delivery.earliestDay,
   );
-  const r = runInsights(scope, account, q);
+  const r = runInsights(scope, account, q, state.nowMs());
   return Array.from({ length: r.count }, (_, i) => renderInsightsRow(r, i));
 }
 

@@ -56,7 +56,9 @@ function result(call: Call, scope: ScopeObject, q: ReturnType<typeof parseInsigh
   const state = call.sim.state;
   const { fields: _fields, windows: _windows, ...shape } = q;
   const key = `${scope.id}|${state.version}|${JSON.stringify(shape)}`;
-  const cached = call.sim.insightsCache.get(key, () => runInsights(scope, accountOf(scope), q));
+  const cached = call.sim.insightsCache.get(key, () =>
+    runInsights(scope, accountOf(scope), q, state.nowMs()),
+  );
   // The cached rows are shared; the fields and windows to render are this request's own.
   return { ...cached, query: q };
 }

@@ -1,0 +1,174 @@
+import type { JobType } from 'bullmq';
+import { sql } from 'drizzle-orm';
+import type { AppContext } from '../app/context.js';
+import { closeConnection, producerConnection, within, workerConnection } from '../jobs/connection.js';
+import type { QueueName } from '../jobs/definitions.js';
+import { pollAgentJob, postReportJob } from '../jobs/definitions.js';
+import { pollHandler } from '../jobs/handlers/poll.js';
+import { postReportHandler } from '../jobs/handlers/post-report.js';
+import { handle, JobHost, type JobRegistration, type QueueSettings } from '../jobs/host.js';
+import { BullPollSchedules } from '../jobs/poll-schedules.js';
+import { JobQueues } from '../jobs/queues.js';
+import { AppError } from '../lib/errors.js';
+import { type SlackPoster, WebApiPoster } from '../slack/poster.js';
+import { plainTextRenderer } from '../slack/report-text.js';
+import type { ReportRenderer } from '../slack/report-view.js';
+import { type MetricsServer, probe, startMetricsServer } from './http.js';
+import { WorkerMetrics } from './metrics.js';
+
+export interface StartWorkerOptions {
+  /** BullMQ key prefix; default config.worker.queuePrefix. Tests give each test its own. */
+  prefix?: string;
+  /** Port for /metrics and /healthz; default config.worker.metricsPort; null: no HTTP server. */
+  metricsPort?: number | null;
+  metricsHost?: string;
+  /** Pass the one the context's Meta logger counts into (WorkerMetrics.metaLogger). */
+  metrics?: WorkerMetrics;
+  /** Replaces the Slack Web API poster (default: WebApiPoster with SLACK_BOT_TOKEN at SLACK_API_URL). */
+  poster?: SlackPoster;
+  renderer?: ReportRenderer;
+  /** More handlers: execute, rollback, reconcile, the outbox relay plug in here. */
+  registrations?: readonly JobRegistration[];
+  settings?: Partial<Record<QueueName, QueueSettings>>;
+  /** Per-channel spacing of Slack posts (tests shorten it). */
+  slackSpacingMs?: number;
+}
+
+export interface RunningWorker {
+  readonly prefix: string;
+  readonly queues: JobQueues;
+  readonly schedules: BullPollSchedules;
+  readonly metrics: WorkerMetrics;
+  readonly http: MetricsServer | undefined;
+  /**
+   * Stops taking jobs, lets the ones in hand finish within `deadlineMs` (default
+   * config.worker.shutdownTimeoutMs), then closes the HTTP server and Redis. The caller closes the
+   * context (Postgres). Resolves whether every job finished in time.
+   */
+  close(deadlineMs?: number): Promise<boolean>;
+}
+
+/**
+ * `metabuyer worker`, as a function: rebuilds poll schedules from Postgres, starts a BullMQ worker for
+ * every queue that has handlers, and serves metrics and health.
+ */
+export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}): Promise<RunningWorker> {
+  const { config } = ctx;
+  if (!config.redisUrl) {
+    throw new AppError({
+      code: 'redis_required',
+      verdict: 'invalid',
+      message: 'The worker needs REDIS_URL (its queues live in Redis).',
+    });
+  }
+  const prefix = opts.prefix ?? config.worker.queuePrefix;
+  const logger = ctx.logger.child({ component: 'worker' });
+  const metrics = opts.metrics ?? new WorkerMetrics(logger);
+  // Workers block on Redis and must ride out its restarts; everything else should fail fast and say so.
+  const consumer = workerConnection(config.redisUrl, 'metabuyer-worker', logger);
+  const producer = producerConnection(config.redisUrl, 'metabuyer-worker-producer', logger);
+  const queues = new JobQueues(producer, prefix);
+  const database = () => ctx.database();
+  const schedules = new BullPollSchedules({
+    queue: queues.queue('poll'),
+    database,
+    clock: ctx.clock,
+    logger: logger.child({ component: 'schedules' }),
+  });
+  metrics.watchQueues(
+    queues
+      .all()
+      .map((q) => ({ name: q.name, getJobCounts: (...t: string[]) => q.getJobCounts(...(t as JobType[])) })),
+  );
+
+  const poster =
+    opts.poster ??
+    (config.slack.botToken
+      ? new WebApiPoster({
+          botToken: config.slack.botToken,
+          apiUrl: config.slack.apiUrl,
+          logger: logger.child({ component: 'slack' }),
+        })
+      : undefined);
+  const registrations: JobRegistration[] = [
+    handle(pollAgentJob, pollHandler({ ctx, schedules, metrics })),
+    handle(
+      postReportJob,
+      postReportHandler({
+        database,
+        poster,
+        renderer: opts.renderer ?? plainTextRenderer,
+        redis: producer,
+        prefix,
+        clock: ctx.clock,
+        metrics,
+        ...(opts.slackSpacingMs !== undefined ? { spacingMs: opts.slackSpacingMs } : {}),
+      }),
+    ),
+    ...(opts.registrations ?? []),
+  ];
+  const host = new JobHost({
+    connection: consumer,
+    prefix,
+    queues,
+    logger,
+    metrics,
+    registrations,
+    settings: {
+      // A manual rate limit (Slack's 429) is only enforced across workers when the queue has a limiter.
+      slack: { limiter: { max: 20, duration: 1_000 } },
+      ...opts.settings,
+    },
+  });
+
+  let http: MetricsServer | undefined;
+  try {
+    const synced = await schedules.syncAll();
+    await host.start();
+    const port = opts.metricsPort === undefined ? config.worker.metricsPort : opts.metricsPort;
+    if (port !== null) {
+      http = await startMetricsServer({
+        port,
+        ...(opts.metricsHost ? { host: opts.metricsHost } : {}),
+        metrics,
+        health: async () => {
+          const report = await probe({
+            redis: () => producer.ping(),
+            postgres: async () => (await ctx.database()).db.execute(sql`select 1`),
+          });
+          for (const c of Object.values(report.checks))
+            if (c.detail) c.detail = ctx.redactor.string(c.detail);
+          return report;
+        },
+      });
+    }
+    logger.info('worker started', {
+      queues: host.queueNames,
+      prefix,
+      schedules: synced.scheduled,
+      metrics_url: http?.url,
+    });
+  } catch (e) {
+    await host.close(0).catch(() => {});
+    await queues.close().catch(() => {});
+    await Promise.all([closeConnection(consumer), closeConnection(producer)]);
+    throw e;
+  }
+
+  return {
+    prefix,
+    queues,
+    schedules,
+    metrics,
+    http,
+    async close(deadlineMs = config.worker.shutdownTimeoutMs) {
+      logger.info('worker stopping: no new jobs; waiting for jobs in hand', { deadline_ms: deadlineMs });
+      const finished = await host.close(deadlineMs);
+      await http?.close();
+      await within(2_000, queues.close());
+      await Promise.all([closeConnection(consumer), closeConnection(producer)]);
+      logger.info('worker stopped', { finished_in_time: finished });
+      return finished;
+    },
+  };
+}
