@@ -1,4 +1,5 @@
 import type { AppContext } from '../app/context.js';
+import type { Db } from '../db/client.js';
 import { type ActionLogRow, appliedWrites, rollbacksOf } from '../db/repos/action-log.js';
 import {
   type ConfirmationRow,
@@ -68,18 +69,7 @@ export async function confirmRollback(ctx: AppContext, input: ConfirmRollbackInp
   refuseUnlessConfirmed(agent, connection, input.confirm, 'rolling back');
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - config.rollbackWindowHours * 3_600_000);
-  const applied = (await appliedWrites(db, agent.id, { since })).filter((w) => w.planActionId !== null);
-  const undone = new Set(
-    (
-      await rollbacksOf(
-        db,
-        applied.map((a) => a.id),
-      )
-    )
-      .filter((r) => r.event === 'applied' || r.event === 'reconciled')
-      .map((r) => r.rollbackOf),
-  );
-  const candidates = applied.filter((a) => !undone.has(a.id)).slice(0, input.limit);
+  const { applied, undone, candidates } = await rollbackCandidates(db, agent.id, since, input.limit);
   if (candidates.length === 0) {
     const outsideWindow = (await appliedWrites(db, agent.id, { before: since })).length;
     const result: RollbackResult = {
@@ -122,6 +112,30 @@ export async function confirmRollback(ctx: AppContext, input: ConfirmRollbackInp
     targets: candidates.map((c) => c.id),
   });
   return confirmationView(confirmation, agent.adAccountId, agent.currency);
+}
+
+/**
+ * Our applied writes since `since` that are not rolled back yet, newest first: what a rollback would
+ * undo (`candidates`, at most `limit`). The confirmation modal shows exactly these before anyone confirms.
+ */
+export async function rollbackCandidates(
+  db: Db,
+  agentId: string,
+  since: Date,
+  limit: number,
+): Promise<{ applied: ActionLogRow[]; undone: Set<string | null>; candidates: ActionLogRow[] }> {
+  const applied = (await appliedWrites(db, agentId, { since })).filter((w) => w.planActionId !== null);
+  const undone = new Set(
+    (
+      await rollbacksOf(
+        db,
+        applied.map((a) => a.id),
+      )
+    )
+      .filter((r) => r.event === 'applied' || r.event === 'reconciled')
+      .map((r) => r.rollbackOf),
+  );
+  return { applied, undone, candidates: applied.filter((a) => !undone.has(a.id)).slice(0, limit) };
 }
 
 /** The write that undoes an applied write: it expects what we wrote and restores what was there. */

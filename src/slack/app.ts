@@ -2,11 +2,19 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
 import type { AppContext } from '../app/context.js';
+import { agentById } from '../db/repos/agents.js';
+import { connectionById } from '../db/repos/connections.js';
 import { adoptUnboundAgents, ensureWorkspace } from '../db/repos/slack-workspaces.js';
 import { slackActor } from '../domain/actor.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import type { Logger } from '../lib/logger.js';
+import { ACTION_IDS, CALLBACK_IDS, parseModalMetadata } from './blocks/ids.js';
+import { firstDelivery } from './event-dedupe.js';
+import { isDecisionButton, onDecisionButton } from './handlers/buttons.js';
+import { onConfirmSubmit, prepareConfirmModal } from './handlers/confirm.js';
+import { onThreadReply } from './handlers/decisions.js';
+import { onEditSubmit, onHomeButton, publishHome } from './handlers/home.js';
 import { healthRoutes } from './health.js';
 import { handleSlash } from './slash/handle-slash.js';
 
@@ -29,14 +37,17 @@ export interface RunningSlackApp {
  * Handlers parse, authorise through src/ops and render; none holds business logic.
  */
 export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Promise<RunningSlackApp> {
+  const log = ctx.logger.child({ component: 'slack' });
   const app = new App({
     signingSecret: opts.signingSecret,
     token: opts.botToken,
     clientOptions: { slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 } },
     customRoutes: healthRoutes(ctx),
-    logger: boltLogger(ctx.logger.child({ component: 'slack' })),
+    logger: boltLogger(log),
     logLevel: LogLevel.INFO,
   });
+  const redis = ctx.redis();
+  const once = async (eventId: string | undefined) => !redis || !eventId || firstDelivery(redis, eventId);
 
   app.command('/metabuyer', async ({ command, ack, respond, client }) => {
     let actor: ReturnType<typeof slackActor>;
@@ -60,12 +71,115 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       await ack({ response_type: 'ephemeral', text: plan.ack });
       const text = await plan.run().catch((e) => ctx.redactor.string(toAppError(e).message));
       await respond({ response_type: 'ephemeral', text: codeBlock(text) }).catch((e) =>
-        ctx.logger.warn('slash answer not delivered', { error: toAppError(e).message }),
+        log.warn('slash answer not delivered', { error: toAppError(e).message }),
       );
       return;
     }
+    // execute-actions / rollback-actions: the modal opens straight after the ack (a trigger_id lives 3 s).
+    const { db } = await ctx.database();
+    const agent = await agentById(db, plan.agentId);
+    const connection = agent ? await connectionById(db, agent.connectionId) : undefined;
+    if (!agent || !connection) {
+      await ack({ response_type: 'ephemeral', text: 'This agent has no Meta connection. Nothing was done.' });
+      return;
+    }
+    const kind = plan.command === 'execute-actions' ? 'execute' : 'rollback';
+    const prepared = await prepareConfirmModal(ctx, { kind, agent, connection, actor });
+    if ('message' in prepared) {
+      await ack({ response_type: 'ephemeral', text: prepared.message });
+      return;
+    }
     await ack();
-    void client;
+    await client.views
+      .open({ trigger_id: command.trigger_id, view: prepared.view as never })
+      .catch((e) => log.warn('confirmation modal not opened', { error: toAppError(e).message }));
+  });
+
+  app.message(async ({ message, body, client }) => {
+    const m = message as {
+      subtype?: string;
+      bot_id?: string;
+      user?: string;
+      text?: string;
+      ts: string;
+      thread_ts?: string;
+      channel: string;
+    };
+    // Our own posts, edits and joins are not decisions; only replies in a thread can be.
+    if (m.subtype || m.bot_id || !m.user || !m.thread_ts || m.thread_ts === m.ts) return;
+    const b = body as { event_id?: string; team_id?: string };
+    if (!(await once(b.event_id))) return;
+    await onThreadReply(ctx, client, {
+      teamId: b.team_id ?? '',
+      channel: m.channel,
+      user: m.user,
+      text: m.text ?? '',
+      ts: m.ts,
+      threadTs: m.thread_ts,
+    }).catch((e) => log.warn('thread reply not handled', { error: toAppError(e).message }));
+  });
+
+  app.action(/^mb_/, async ({ ack, body, action, client, respond }) => {
+    await ack();
+    const b = body as {
+      team?: { id?: string };
+      user: { id: string; team_id?: string };
+      trigger_id?: string;
+      channel?: { id?: string };
+      container?: { channel_id?: string };
+    };
+    const teamId = b.team?.id ?? b.user.team_id ?? '';
+    const a = action as unknown as { action_id: string; value?: string; action_ts: string };
+    try {
+      if (isDecisionButton(a.action_id)) {
+        const refusal = await onDecisionButton(ctx, client, {
+          actionId: a.action_id,
+          value: a.value,
+          teamId,
+          userId: b.user.id,
+          channel: b.channel?.id ?? b.container?.channel_id ?? '',
+          actionTs: a.action_ts,
+        });
+        if (refusal) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
+        return;
+      }
+      if (a.action_id === ACTION_IDS.openExecute) return;
+      await onHomeButton(ctx, client, {
+        actionId: a.action_id,
+        teamId,
+        userId: b.user.id,
+        triggerId: b.trigger_id ?? '',
+      });
+    } catch (e) {
+      log.warn('button not handled', { action: a.action_id, error: toAppError(e).message });
+    }
+  });
+
+  app.view(/^mb_/, async ({ ack, body, view, client }) => {
+    const meta = parseModalMetadata(view.private_metadata);
+    const teamId = body.team?.id ?? body.user.team_id ?? '';
+    if (!meta) {
+      await ack({
+        response_action: 'errors',
+        errors: { _: 'This form is not one of MetaBuyer’s.' },
+      } as never);
+      return;
+    }
+    const values = view.state.values as never;
+    const confirming =
+      view.callback_id === CALLBACK_IDS.confirmExecute || view.callback_id === CALLBACK_IDS.confirmRollback;
+    const result = confirming
+      ? await onConfirmSubmit(ctx, client, { meta, teamId, actor: slackActor(body.user.id, teamId), values })
+      : await onEditSubmit(ctx, client, { meta, teamId, userId: body.user.id, values });
+    await ack(result as never);
+  });
+
+  app.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    await publishHome(ctx, client, teamId, event.user).catch((e) =>
+      log.warn('home not published', { error: toAppError(e).message }),
+    );
   });
 
   const server = (await app.start(opts.port)) as Server;
@@ -84,7 +198,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       await adoptUnboundAgents(db, ws.id);
     }
   } catch (e) {
-    ctx.logger.warn('slack auth.test failed', { error: toAppError(e).message });
+    log.warn('slack auth.test failed', { error: toAppError(e).message });
   }
   return { app, port, stop: () => app.stop() as Promise<void> };
 }
