@@ -1,9 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app/context.js';
 import { agentById } from '../db/repos/agents.js';
 import { connectionById } from '../db/repos/connections.js';
+import { activePlan } from '../db/repos/plans.js';
 import { adoptUnboundAgents, ensureWorkspace } from '../db/repos/slack-workspaces.js';
 import { slackActor } from '../domain/actor.js';
 import { toAppError } from '../lib/errors.js';
@@ -16,6 +18,7 @@ import { onConfirmSubmit, prepareConfirmModal } from './handlers/confirm.js';
 import { onThreadReply } from './handlers/decisions.js';
 import { onEditSubmit, onHomeButton, publishHome } from './handlers/home.js';
 import { healthRoutes } from './health.js';
+import { publishQueue, publishReport } from './publish.js';
 import { handleSlash } from './slash/handle-slash.js';
 
 export interface SlackAppOptions {
@@ -65,6 +68,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
     });
     if (plan.kind === 'reply') {
       await ack({ response_type: 'ephemeral', text: codeBlock(plan.text) });
+      if (plan.command === 'plan-actions' && plan.agentId) await postQueueOf(plan.agentId, client);
       return;
     }
     if (plan.kind === 'slow') {
@@ -73,6 +77,11 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       await respond({ response_type: 'ephemeral', text: codeBlock(text) }).catch((e) =>
         log.warn('slash answer not delivered', { error: toAppError(e).message }),
       );
+      // A run's report opens its thread in the agent's channel, where its approval queue will follow.
+      if (plan.command === 'run-now')
+        await publishReport(ctx, client, plan.agentId).catch((e) =>
+          log.warn('report not posted', { error: toAppError(e).message }),
+        );
       return;
     }
     // execute-actions / rollback-actions: the modal opens straight after the ack (a trigger_id lives 3 s).
@@ -94,6 +103,15 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       .open({ trigger_id: command.trigger_id, view: prepared.view as never })
       .catch((e) => log.warn('confirmation modal not opened', { error: toAppError(e).message }));
   });
+
+  async function postQueueOf(agentId: string, client: WebClient): Promise<void> {
+    const { db } = await ctx.database();
+    const plan = await activePlan(db, agentId);
+    if (plan)
+      await publishQueue(ctx, client, plan.id).catch((e) =>
+        log.warn('approval queue not posted', { error: toAppError(e).message }),
+      );
+  }
 
   app.message(async ({ message, body, client }) => {
     const m = message as {

@@ -1,4 +1,4 @@
-import { and, eq, gte } from 'drizzle-orm';
+import { and, desc, eq, gte } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { slackMessages } from '../schema/index.js';
 
@@ -64,17 +64,30 @@ export async function postedMessage(
   return row;
 }
 
-/** The message MetaBuyer posted that starts a thread in a channel: which run and plan a reply answers. */
+/**
+ * What a reply in a thread answers: the newest approval queue posted in that thread (its plan), else the
+ * message that started it. A report thread holds the report and, as a reply, its approval queue.
+ */
 export async function messageOfThread(
   db: Db,
   channelId: string,
   threadTs: string,
 ): Promise<SlackMessageRow | undefined> {
-  const [row] = await db
+  const rows = await db
     .select()
     .from(slackMessages)
     .where(and(eq(slackMessages.channelId, channelId), eq(slackMessages.threadTs, threadTs)))
-    .orderBy(slackMessages.postedAt)
+    .orderBy(desc(slackMessages.postedAt));
+  return rows.find((r) => r.kind === 'queue' && r.planId) ?? rows.at(-1);
+}
+
+/** The newest report posted for an agent: where its next approval queue goes. */
+export async function latestReportOf(db: Db, agentId: string): Promise<SlackMessageRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(slackMessages)
+    .where(and(eq(slackMessages.agentId, agentId), eq(slackMessages.kind, 'report')))
+    .orderBy(desc(slackMessages.postedAt))
     .limit(1);
   return row;
 }

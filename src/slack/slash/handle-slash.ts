@@ -49,8 +49,8 @@ export interface SlashRequest {
 }
 
 export type SlashPlan =
-  | { kind: 'reply'; text: string }
-  | { kind: 'slow'; ack: string; agentId: string; run: () => Promise<string> }
+  | { kind: 'reply'; text: string; command?: string; agentId?: string }
+  | { kind: 'slow'; command: string; ack: string; agentId: string; run: () => Promise<string> }
   | { kind: 'modal'; command: 'execute-actions' | 'rollback-actions'; agentId: string; argv: string[] };
 
 /** Decides what a slash command does; runs it too when it is fast. Never throws: errors become replies. */
@@ -84,12 +84,13 @@ async function plan(ctx: AppContext, req: SlashRequest): Promise<SlashPlan> {
   if (kind === 'slow') {
     return {
       kind: 'slow',
+      command: name,
       agentId: agent.id,
       ack: `Working on \`${name}\` for ${agent.adAccountId}… the answer will be posted in <#${agent.slackChannelId ?? req.channelId}>.`,
       run: () => runCli(ctx, argv, req.actor),
     };
   }
-  return { kind: 'reply', text: await runCli(ctx, argv, req.actor) };
+  return { kind: 'reply', command: name, agentId: agent.id, text: await runCli(ctx, argv, req.actor) };
 }
 
 /** Runs one command through the CLI front door on the shared context, as `actor`, and returns its text. */
