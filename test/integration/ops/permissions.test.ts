@@ -85,7 +85,7 @@ describe('permissions and workspaces', () => {
     expect(r.config).toMatchObject({
       operators: ['U0ALICE01'],
       approvers: [],
-      slackWorkspace: TEAM_A,
+      slack_workspace: TEAM_A,
       slack_target: `channel:${CHANNEL_A}`,
     });
   });
