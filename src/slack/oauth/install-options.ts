@@ -87,7 +87,8 @@ interface TokensRevokedArgs extends UninstallEventArgs {
  * authorising them, since the token may already be gone). Either one forgets the workspace's bot token
  * and marks its installation revoked, so posting to that workspace stops at once (botTokenForWorkspace
  * refuses with `slack_not_installed`); agents are left as they are and post again after a re-install.
- * `tokens_revoked` that names only user tokens changes nothing: MetaBuyer holds none.
+ * `tokens_revoked` that names only user tokens changes nothing: MetaBuyer holds none. In
+ * single-workspace mode (SLACK_BOT_TOKEN) they only log what the operator must do.
  */
 export function slackUninstallHandlers(ctx: AppContext): {
   appUninstalled: (args: UninstallEventArgs) => Promise<void>;
@@ -98,6 +99,15 @@ export function slackUninstallHandlers(ctx: AppContext): {
   const forget = async (teamId: string | undefined, why: string) => {
     if (!teamId) {
       logger.warn(`slack ${why} event without a team id: ignored`);
+      return;
+    }
+    if (!ctx.config.slack.oauth) {
+      // Single-workspace mode: the token is the operator's SLACK_BOT_TOKEN, not ours to forget, and the
+      // workspace row must stay (agents are bound to it) for when the app is installed again.
+      logger.warn(
+        `slack ${why}: the app was removed from workspace ${teamId}; SLACK_BOT_TOKEN no longer works there. Install the app again and update SLACK_BOT_TOKEN.`,
+        { team_id: teamId },
+      );
       return;
     }
     await store.deleteInstallation({ teamId, enterpriseId: undefined, isEnterpriseInstall: false });

@@ -441,4 +441,28 @@ describe('single-workspace mode', () => {
     expect(await botTokenForWorkspace(ctx, 'ws_anything')).toBe('xoxb-single-0000-token');
     expect(await botTokenForWorkspace(ctx, null)).toBe('xoxb-single-0000-token');
   });
+
+  it('keeps the workspace row on app_uninstalled (agents stay bound) and says what to do', async () => {
+    const lines: string[] = [];
+    const config = parseConfig({
+      SLACK_BOT_TOKEN: 'xoxb-single-0000-token',
+      DATABASE_URL: db.url,
+      METABUYER_ENCRYPTION_KEY: generateKey().toString('base64'),
+    });
+    const ctx = createAppContext(config, {
+      logger: createLogger({ level: 'info', write: (l) => lines.push(l) }),
+    });
+    try {
+      await (await ctx.database()).db
+        .insert(slackWorkspaces)
+        .values({ id: 'ws_SINGLE000001', teamId: 'T0SINGLE1', installedBy: 'cli' });
+      await slackUninstallHandlers(ctx).appUninstalled({ body: { team_id: 'T0SINGLE1' } });
+      const row = (await rows(main)).find((r) => r.id === 'ws_SINGLE000001');
+      expect(row?.revokedAt).toBeNull();
+      expect(lines.join('\n')).toMatch(/SLACK_BOT_TOKEN no longer works there\. Install the app again/);
+      expect(lines.join('\n')).not.toContain('xoxb-single-0000-token');
+    } finally {
+      await ctx.close();
+    }
+  });
 });
