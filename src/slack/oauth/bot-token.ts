@@ -2,8 +2,8 @@ import type { AppContext } from '../../app/context.js';
 import { liveWorkspaceByTeam, workspaceById } from '../../db/repos/slack-workspaces.js';
 import { open } from '../../lib/crypto.js';
 import { AppError } from '../../lib/errors.js';
-import { INSTALL_PATH } from './install-options.js';
 import { botTokenPurpose } from './installation-store.js';
+import { INSTALL_PATH } from './paths.js';
 
 const TEAM_ID = /^[TE][A-Z0-9]{2,31}$/;
 

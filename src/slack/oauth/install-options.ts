@@ -3,10 +3,10 @@ import type { Installation, InstallationStore } from '@slack/bolt';
 import type { AppContext } from '../../app/context.js';
 import { failedPage, type InstallFailure, installedPage, sendPage } from './install-pages.js';
 import { PostgresInstallationStore } from './installation-store.js';
+import { INSTALL_PATH, REDIRECT_URI_PATH } from './paths.js';
 import { BOT_SCOPES } from './scopes.js';
 
-export const INSTALL_PATH = '/slack/install';
-export const REDIRECT_URI_PATH = '/slack/oauth_redirect';
+export { INSTALL_PATH, REDIRECT_URI_PATH } from './paths.js';
 
 /**
  * The Bolt App options of multi-workspace mode, or null when SLACK_CLIENT_ID / SLACK_CLIENT_SECRET /
