@@ -31,8 +31,11 @@ export interface AppContext {
   keyring(): Keyring;
   /** A Meta client for one access token; every client of this process shares one usage governor. */
   metaClient(accessToken: string): MetaClient;
-  /** Reads approval threads from Slack; undefined when no bot token is configured. */
-  slackThreads(): SlackThreadReader | undefined;
+  /**
+   * Reads approval threads from Slack with `botToken` (a workspace's own, in multi-workspace mode) or
+   * SLACK_BOT_TOKEN; undefined when there is neither.
+   */
+  slackThreads(botToken?: string): SlackThreadReader | undefined;
   /** Redis when REDIS_URL is set (opened on first use); undefined otherwise. */
   redis(): Redis | undefined;
   /** Poll schedules (BullMQ with REDIS_URL, nothing otherwise); ops sync them after a change commits. */
@@ -101,9 +104,9 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
       });
       return schedules;
     },
-    slackThreads() {
+    slackThreads(botToken?: string) {
       if (overrides.slackThreads) return overrides.slackThreads;
-      const token = config.slack.botToken;
+      const token = botToken ?? config.slack.botToken;
       return token ? new WebApiThreadReader({ botToken: token, apiUrl: config.slack.apiUrl }) : undefined;
     },
     metaClient(accessToken: string) {

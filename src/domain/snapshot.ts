@@ -87,6 +87,8 @@ export interface Snapshot {
    * snapshots): taken from takenAt.
    */
   metaToday?: string;
+  /** The instant (ISO) of Meta's clock when the snapshot was read: how old its days are, e.g. for conversion lag. */
+  metaNow?: string;
   /** The decision window. */
   window: DateWindow;
   /** The purchase action type chosen for counts, values and ROAS (omni_purchase…). */

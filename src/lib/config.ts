@@ -10,8 +10,13 @@ const SECRET_VARS = new Set([
   'META_APP_SECRET',
   'SLACK_SIGNING_SECRET',
   'SLACK_BOT_TOKEN',
+  'SLACK_CLIENT_SECRET',
+  'SLACK_STATE_SECRET',
   'METABUYER_ENCRYPTION_KEY',
 ]);
+
+/** Slack's OAuth install needs all three; any other combination is a half-done setup. */
+const SLACK_OAUTH_VARS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
 
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(emptyToUndefined, schema.optional());
@@ -45,6 +50,13 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-')),
   SLACK_API_URL: optional(httpUrl('https://slack.com/api/')),
+  SLACK_CLIENT_ID: optional(
+    z
+      .string()
+      .regex(/^\d{1,20}\.\d{1,20}$/, 'must be the Slack app Client ID, such as 1234567890.1234567890'),
+  ),
+  SLACK_CLIENT_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
+  SLACK_STATE_SECRET: optional(z.string().min(16, 'must be at least 16 characters')),
   METABUYER_ENCRYPTION_KEY: optional(z.string().min(1)),
   PORT: optional(
     z.coerce
@@ -106,6 +118,18 @@ export interface Config {
     readonly signingSecret: string | undefined;
     readonly botToken: string | undefined;
     readonly apiUrl: string;
+    /**
+     * Multi-workspace install through Slack's OAuth (`/slack/install`); undefined in single-workspace
+     * mode, where SLACK_BOT_TOKEN is the one bot token.
+     */
+    readonly oauth:
+      | {
+          readonly clientId: string;
+          readonly clientSecret: string;
+          /** Signs the OAuth `state` parameter (CSRF protection of the install flow). */
+          readonly stateSecret: string;
+        }
+      | undefined;
   };
   /** The raw key spec; turned into a Keyring by loadKeyring (which may generate one in embedded mode). */
   readonly encryptionKey: string | undefined;
@@ -152,6 +176,16 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
     });
   }
   const e = result.data;
+  const oauthSet = SLACK_OAUTH_VARS.filter((name) => e[name] !== undefined);
+  if (oauthSet.length > 0 && oauthSet.length < SLACK_OAUTH_VARS.length) {
+    const missing = SLACK_OAUTH_VARS.filter((name) => e[name] === undefined);
+    throw new AppError({
+      code: 'config_invalid',
+      verdict: 'invalid',
+      message: `Invalid configuration: the Slack install (OAuth) needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET together; ${oauthSet.join(', ')} ${oauthSet.length === 1 ? 'is' : 'are'} set but ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing. Set all three, or none for single-workspace mode (SLACK_BOT_TOKEN).`,
+      details: { variables: missing },
+    });
+  }
   const config: Config = {
     home: path.resolve(cwd, e.METABUYER_HOME ?? '.metabuyer'),
     databaseUrl: e.DATABASE_URL,
@@ -167,6 +201,14 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       signingSecret: e.SLACK_SIGNING_SECRET,
       botToken: e.SLACK_BOT_TOKEN,
       apiUrl: withTrailingSlash(e.SLACK_API_URL ?? 'https://slack.com/api/'),
+      oauth:
+        e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
+          ? {
+              clientId: e.SLACK_CLIENT_ID,
+              clientSecret: e.SLACK_CLIENT_SECRET,
+              stateSecret: e.SLACK_STATE_SECRET,
+            }
+          : undefined,
     },
     encryptionKey: e.METABUYER_ENCRYPTION_KEY,
     port: e.PORT ?? 3000,
@@ -206,6 +248,8 @@ export function configSecrets(config: Config): string[] {
     config.meta.appSecret,
     config.slack.signingSecret,
     config.slack.botToken,
+    config.slack.oauth?.clientSecret,
+    config.slack.oauth?.stateSecret,
     config.encryptionKey,
   ].filter((s): s is string => typeof s === 'string');
 }

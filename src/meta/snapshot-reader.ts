@@ -162,6 +162,7 @@ export async function readAccountSnapshot(
     account,
     takenAt: takenAt.toISOString(),
     metaToday: today,
+    metaNow: (client.metaNow ?? takenAt).toISOString(),
     window: { preset: datePreset, since: window.since, until: window.until },
     purchaseActionType,
     entities,

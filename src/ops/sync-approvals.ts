@@ -4,6 +4,7 @@ import { workspaceById } from '../db/repos/slack-workspaces.js';
 import { type Actor, slackActor } from '../domain/actor.js';
 import { parseThreadReply } from '../domain/thread-commands.js';
 import { AppError, toAppError } from '../lib/errors.js';
+import { botTokenForWorkspace } from '../slack/oauth/bot-token.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 import { decideOn, requireOpenPlan } from './decide.js';
@@ -37,7 +38,11 @@ export async function syncApprovals(
   const scope = await resolveFor(ctx, input.actor, input);
   const { db, agent } = scope;
   authorize(input.actor, 'sync_approvals', agent);
-  const reader = ctx.slackThreads();
+  // Multi-workspace mode: the threads are read with the bot token the agent's workspace installed.
+  const reader =
+    ctx.config.slack.oauth && agent.slackWorkspaceId
+      ? ctx.slackThreads(await botTokenForWorkspace(ctx, agent.slackWorkspaceId))
+      : ctx.slackThreads();
   if (!reader) {
     throw new AppError({
       code: 'slack_not_configured',

@@ -10,6 +10,7 @@ import { handle, JobHost, type JobRegistration, type QueueSettings } from '../jo
 import { BullPollSchedules } from '../jobs/poll-schedules.js';
 import { JobQueues } from '../jobs/queues.js';
 import { AppError } from '../lib/errors.js';
+import { botTokenForWorkspace } from '../slack/oauth/bot-token.js';
 import { type SlackPoster, WebApiPoster } from '../slack/poster.js';
 import { plainTextRenderer } from '../slack/report-text.js';
 import type { ReportRenderer } from '../slack/report-view.js';
@@ -90,6 +91,16 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
           logger: logger.child({ component: 'slack' }),
         })
       : undefined);
+  // Multi-workspace mode: each agent's reports go out with its own workspace's bot token.
+  const posterFor =
+    !opts.poster && config.slack.oauth
+      ? async (workspaceId: string | null) =>
+          new WebApiPoster({
+            botToken: await botTokenForWorkspace(ctx, workspaceId),
+            apiUrl: config.slack.apiUrl,
+            logger: logger.child({ component: 'slack' }),
+          })
+      : undefined;
   const registrations: JobRegistration[] = [
     handle(pollAgentJob, pollHandler({ ctx, schedules, metrics })),
     handle(
@@ -97,6 +108,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
       postReportHandler({
         database,
         poster,
+        ...(posterFor ? { posterFor } : {}),
         renderer: opts.renderer ?? plainTextRenderer,
         redis: producer,
         prefix,

@@ -17,7 +17,7 @@ export interface LogEntry {
   key: string;
   kind: 'execute' | 'rollback';
   event: string;
-  rollbackOf: string | null;
+  rollback_of: string | null;
 }
 
 const harnesses: OpsHarness[] = [];
@@ -67,7 +67,7 @@ export function outcomesBy(log: LogEntry[], kind: 'execute' | 'rollback'): Map<s
   const by = new Map<string, string[]>();
   for (const e of log) {
     if (e.kind !== kind || e.event === 'intent') continue;
-    const k = kind === 'execute' ? e.key : e.rollbackOf!;
+    const k = kind === 'execute' ? e.key : e.rollback_of!;
     by.set(k, [...(by.get(k) ?? []), e.event]);
   }
   return by;

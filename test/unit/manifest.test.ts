@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { BOT_SCOPES as INSTALL_SCOPES } from '../../src/slack/oauth/scopes.js';
 import { hasShared, ROOT, SHARED } from '../support/shared.js';
 
 const SCHEMAS = path.join(ROOT, 'test', 'fixtures', 'slack-schemas');
@@ -19,7 +20,13 @@ const BOT_SCOPES = [
   'users:read', // approver names in the action log
   'usergroups:read', // approvers given as a user group
 ];
-const BOT_EVENTS = ['app_home_opened', 'message.channels', 'message.groups'];
+const BOT_EVENTS = [
+  'app_home_opened',
+  'message.channels',
+  'message.groups',
+  'app_uninstalled', // forget the workspace's bot token
+  'tokens_revoked', // … likewise when its bot token is revoked
+];
 
 describe('the Slack app manifest', () => {
   it('validates against Slack manifest schema 1.0.0', () => {
@@ -34,6 +41,16 @@ describe('the Slack app manifest', () => {
   it('asks for exactly the bot scopes the features need', () => {
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...BOT_SCOPES].sort());
     expect(manifest.oauth_config.scopes.user).toBeUndefined();
+  });
+
+  it('asks at install (/slack/install) for exactly the bot scopes of the manifest', () => {
+    expect([...INSTALL_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
+  });
+
+  it("redirects Slack's install back to /slack/oauth_redirect over https", () => {
+    expect(manifest.oauth_config.redirect_urls).toEqual([
+      'https://metabuyer.example.com/slack/oauth_redirect',
+    ]);
   });
 
   it('subscribes to exactly the bot events the features handle', () => {

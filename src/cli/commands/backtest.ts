@@ -45,12 +45,7 @@ export const backtestCommand = defineCommand({
           })
           .optional(),
         'ad-account': z.string().optional(),
-        horizon: z.coerce
-          .number({ message: 'must be a whole number' })
-          .int('must be a whole number')
-          .min(1, 'must be 1 to 28')
-          .max(28, 'must be 1 to 28')
-          .default(3),
+        horizon: wholeNumberFlag(1, 28).default(3),
       }),
       values,
       this.usage,

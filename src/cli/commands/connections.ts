@@ -5,6 +5,7 @@ import { defineCommand } from '../command.js';
 
 export const connectionsCommand = defineCommand({
   name: 'connections',
+  noAdAccount: true,
   summary: 'each Meta connection: how it was made, token type, scopes, expiry, last renewal, health',
   usage: 'metabuyer connections [--json]',
   flags: {},

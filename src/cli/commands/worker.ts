@@ -36,6 +36,7 @@ function stopSignals(): { first: Promise<string>; second: Promise<string>; dispo
 
 export const workerCommand = defineCommand({
   name: 'worker',
+  noAdAccount: true,
   summary: 'run the job workers (scheduled polls, Slack reports) until SIGTERM/SIGINT',
   usage: USAGE,
   flags: {},

@@ -89,6 +89,7 @@ export async function completeRun(
           takenAt: snapshot.takenAt,
           datePreset: snapshot.window.preset,
           ...(snapshot.metaToday ? { metaToday: snapshot.metaToday } : {}),
+          ...(snapshot.metaNow ? { metaNow: snapshot.metaNow } : {}),
         },
         purchaseActionType: snapshot.purchaseActionType,
         summary,
@@ -135,6 +136,7 @@ export async function loadSnapshot(db: Db, run: RunRow): Promise<Snapshot> {
     takenAt: string;
     datePreset: string;
     metaToday?: string;
+    metaNow?: string;
   };
   const entityRows = await db
     .select()
@@ -171,11 +173,12 @@ export async function loadSnapshot(db: Db, run: RunRow): Promise<Snapshot> {
     if (r.date === null) windowRows.push(base);
     else dailyRows.push({ ...base, date: r.date });
   }
-  const { takenAt, datePreset, metaToday, ...accountInfo } = account;
+  const { takenAt, datePreset, metaToday, metaNow, ...accountInfo } = account;
   return {
     account: accountInfo,
     takenAt,
     ...(metaToday ? { metaToday } : {}),
+    ...(metaNow ? { metaNow } : {}),
     window: { preset: datePreset, since: run.windowSince ?? '', until: run.windowUntil ?? '' },
     purchaseActionType: run.purchaseActionType ?? 'omni_purchase',
     entities,

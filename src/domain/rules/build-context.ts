@@ -101,7 +101,8 @@ export function buildRuleContext(
     new Set(['campaign', 'adset']),
   );
 
-  const takenAtMs = Date.parse(snapshot.takenAt);
+  // How old each day is by Meta's clock (the clock of its data), not ours.
+  const takenAtMs = Date.parse(snapshot.metaNow ?? snapshot.takenAt);
   const timezone = snapshot.account.timezone;
   const young = immatureDays(
     config.conversionLag,

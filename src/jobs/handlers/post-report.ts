@@ -19,6 +19,11 @@ export interface PostReportDeps {
   database: () => Promise<Database>;
   /** Undefined when SLACK_BOT_TOKEN is not set: the job fails with a message saying so. */
   poster: SlackPoster | undefined;
+  /**
+   * Multi-workspace mode: the poster for the agent's workspace (its own bot token). Refuses a workspace
+   * that uninstalled MetaBuyer (slack_not_installed, a permanent failure), so nothing is posted there.
+   */
+  posterFor?: (workspaceId: string | null) => Promise<SlackPoster>;
   renderer: ReportRenderer;
   /** Holds the per-channel spacing tokens. */
   redis: Redis;
@@ -51,7 +56,8 @@ export function postReportHandler(deps: PostReportDeps): JobHandler<typeof postR
       run.logger.info('report not posted: the agent has no Slack channel (setup --slack-target channel:C…)');
       return { posted: 0, reason: 'no_channel' };
     }
-    if (!deps.poster) {
+    const poster = deps.posterFor ? await deps.posterFor(agent.slackWorkspaceId) : deps.poster;
+    if (!poster) {
       throw new AppError({
         code: 'slack_not_configured',
         verdict: 'invalid',
@@ -63,7 +69,7 @@ export function postReportHandler(deps: PostReportDeps): JobHandler<typeof postR
     const send = async (post: SlackPost) => {
       await paceChannel(deps, run, channel, spacing);
       try {
-        const out = await deps.poster!.post(post);
+        const out = await poster.post(post);
         deps.metrics?.slackPosts.inc({ outcome: 'posted' });
         return out;
       } catch (e) {

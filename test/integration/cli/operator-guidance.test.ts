@@ -54,7 +54,7 @@ describe('text output never lets names or reasons drive the terminal', () => {
     expect(json.json().recommendations[0].entity_name).toContain(ESC);
   });
 
-  it("shows escapes and line breaks in an operator's --reason as visible text in status", async () => {
+  it("keeps escapes and line breaks in an operator's --reason from driving the terminal: one harmless line in status", async () => {
     h = await startOpsHarness();
     await h.onboard();
     const reason = `audit\x1b[2K\rALL CLEAR\nExecution: enabled`;
@@ -62,7 +62,8 @@ describe('text output never lets names or reasons drive the terminal', () => {
     expect(pause.stdout).not.toMatch(RAW_CONTROL);
     const status = await expectOk(h.cli('status'));
     expect(status.stdout).not.toMatch(RAW_CONTROL);
-    expect(status.stdout).toContain('audit\\x1b[2K\\rALL CLEAR\\nExecution: enabled (by cli:tester)');
+    // pause-agent stores the reason with its control characters blanked, so status prints one plain line.
+    expect(status.stdout).toContain('audit [2K ALL CLEAR Execution: enabled (by cli:tester)');
     expect(status.stdout).not.toMatch(/^Execution: enabled$/m);
   });
 });

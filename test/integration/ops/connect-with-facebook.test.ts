@@ -156,7 +156,7 @@ describe('the callback', () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.json().run.currency).toBe('USD');
     const status = await w.cli('status', '--json');
-    expect(status.json()).toMatchObject({ adAccountId: ACTIVE_ACCOUNT });
+    expect(status.json()).toMatchObject({ ad_account_id: ACTIVE_ACCOUNT });
   });
 
   it('Cancel: a page saying so, and nothing stored', async () => {

@@ -85,8 +85,8 @@ describe('permissions and workspaces', () => {
     expect(r.config).toMatchObject({
       operators: ['U0ALICE01'],
       approvers: [],
-      slackWorkspace: TEAM_A,
-      slackTarget: `channel:${CHANNEL_A}`,
+      slack_workspace: TEAM_A,
+      slack_target: `channel:${CHANNEL_A}`,
     });
   });
 
@@ -324,7 +324,7 @@ describe('an agent nobody operates yet', () => {
     expect(r.config).toMatchObject({
       operators: ['U0CAROL01'],
       approvers: [],
-      slackTarget: 'channel:C0NEWCHAN1',
+      slack_target: 'channel:C0NEWCHAN1',
     });
     await expect(
       setup(h.ctx, { actor: ALICE, apply: true, changes: { operators: ['U0ALICE01'] } }),

@@ -13,7 +13,7 @@ describe('shadow mode from the CLI', () => {
     await expectOk(h.cli('setup', '--shadow-rules', 'high_cpa', '--apply'));
     const text = (await expectOk(h.cli('run-now'))).stdout;
     expect(text).toContain('Shadow: high_cpa recommends but does not plan: set to shadow by the agent.');
-    expect(text).toMatch(/\[high\] high_cpa · adset Broad US 25-54 \(alert\)/);
+    expect(text).toMatch(/\[high\] high_cpa · adset "Broad US 25-54" \(11\) \(alert\)/);
     expect(text).toContain('shadow mode (set to shadow by the agent): recommended, not planned');
 
     const json = (await expectOk(h.cli('run-now', '--json'))).json();

@@ -43,7 +43,7 @@ describe('sync-approvals: who may decide, and on which plan', () => {
     await planWithThread(OLD);
     slack.say(OLD, 'U0ANYONE1', 'APPROVE ALL', '1763650100.000200');
     const r = (await expectOk(h.cli('sync-approvals', '--json'))).json();
-    expect(r.processedCommands).toBe(0);
+    expect(r.processed_commands).toBe(0);
     expect(r.ignored[0].reason).toMatch(
       /needs an approver, and there is nobody yet — add with `metabuyer setup/,
     );
@@ -56,7 +56,7 @@ describe('sync-approvals: who may decide, and on which plan', () => {
     slack.say(OLD, "U'); DROP TABLE plans;--", 'APPROVE ALL', '1763650100.000200');
     slack.say(OLD, `U${'A'.repeat(10_000)}`, 'APPROVE A1', '1763650200.000200');
     const r = (await expectOk(h.cli('sync-approvals', '--json'))).json();
-    expect(r.processedCommands).toBe(0);
+    expect(r.processed_commands).toBe(0);
     expect(r.ignored.map((i: { reason: string }) => i.reason)).toEqual([
       'the author is not a Slack user id (U… or W…); reply ignored',
       'the author is not a Slack user id (U… or W…); reply ignored',
@@ -73,10 +73,10 @@ describe('sync-approvals: who may decide, and on which plan', () => {
     slack.say(NEW, 'U0MEDIA01', 'REJECT A2 too early to judge', '1763670100.000100');
     const r = (await expectOk(h.cli('sync-approvals', '--json'))).json();
     expect(r).toMatchObject({
-      planId: newPlan,
-      approvedKeys: [],
-      rejectedKeys: ['A2'],
-      processedCommands: 1,
+      plan_id: newPlan,
+      approved_keys: [],
+      rejected_keys: ['A2'],
+      processed_commands: 1,
     });
     expect(r.ignored).toHaveLength(1);
     expect(r.ignored[0].reason).toContain(`Plan ${oldPlan} is no longer active`);

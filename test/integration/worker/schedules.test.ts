@@ -42,14 +42,14 @@ describe('poll schedules follow pause, resume and setup', () => {
     expect(s.map((x) => x.key)).toEqual([pollSchedulerId(agentId)]);
     expect(s[0]!.every).toBe(21_600_000);
     const status = (await expectOk(h.cli('status', '--json'))).json();
-    expect(status.next_run_at ?? status.nextRunAt).toBe(new Date(Number(s[0]!.next)).toISOString());
+    expect(status.next_run_at).toBe(new Date(Number(s[0]!.next)).toISOString());
   });
 
   it('pause-agent removes the schedule and status shows no next run; resume-agent brings it back', async () => {
     await expectOk(h.cli('pause-agent', '--reason', 'budget review'));
     expect(await schedulers()).toEqual([]);
     const paused = (await expectOk(h.cli('status', '--json'))).json();
-    expect(paused.next_run_at ?? paused.nextRunAt).toBeNull();
+    expect(paused.next_run_at).toBeNull();
 
     await expectOk(h.cli('resume-agent'));
     const s = await schedulers();

@@ -8,8 +8,12 @@
  *   `invalid_blocks` / `msg_blocks_too_long` / `invalid_arguments` with Slack's error wording;
  * - scripted faults: the next N calls of a method answer an error, or HTTP 429 with Retry-After;
  * - trigger_ids (issued by the signer) expire 3 s after issue and can be exchanged once;
- * - response_url endpoints (/response/<id>) that record what was posted to them.
- * Every call is recorded without its token.
+ * - response_url endpoints (/response/<id>) that record what was posted to them;
+ * - the OAuth v2 install: `authorizeInstall` plays the admin pressing Allow on slack.com's authorize
+ *   page (checking client_id, redirect_uri and scopes like Slack), and `oauth.v2.access` (no token;
+ *   client credentials in the form or Basic auth) exchanges the one-time code, 10 minutes valid, for a
+ *   fresh bot token of that team, which auth.test then answers for. `uninstall(team)` revokes it.
+ * Every call is recorded without its token, client secret or code.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -72,6 +76,21 @@ export interface FakeSlackOptions {
   now?: () => number;
   /** How long a trigger_id lives (Slack: 3 s). */
   triggerTtlMs?: number;
+  /** The Slack app's OAuth credentials and registered Redirect URLs (enables the install flow). */
+  oauth?: { clientId: string; clientSecret: string; redirectUrls: string[]; appId?: string };
+}
+
+/** A workspace the app was installed in through OAuth, as Slack knows it. */
+export interface FakeInstall {
+  teamId: string;
+  teamName: string;
+  enterpriseId?: string;
+  /** The admin who pressed Allow. */
+  userId: string;
+  botUserId: string;
+  botId: string;
+  token: string;
+  scopes: string[];
 }
 
 export const FAKE_BOT_TOKEN = 'xoxb-fake-0000-bottoken';
@@ -120,6 +139,15 @@ export class FakeSlack {
   private readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly responseUrls = new Map<string, { createdAt: number; uses: number }>();
   private readonly faults = new Map<string, Fault[]>();
+  private readonly oauthCodes = new Map<
+    string,
+    { install: Omit<FakeInstall, 'token'>; redirectUri: string | null; issuedAt: number; used: boolean }
+  >();
+  /** token → the OAuth install it belongs to. */
+  private readonly installsByToken = new Map<string, FakeInstall>();
+  private readonly revokedTokens = new Set<string>();
+  private currentToken: string | undefined;
+  private readonly oauth: FakeSlackOptions['oauth'];
   private readonly triggerTtlMs: number;
   private lastTs = 0;
   private seq = 0;
@@ -137,6 +165,7 @@ export class FakeSlack {
     this.botId = opts.botId ?? 'B0BOT0001';
     this.now = opts.now ?? Date.now;
     this.triggerTtlMs = opts.triggerTtlMs ?? 3000;
+    this.oauth = opts.oauth;
     this.addUser(this.botUserId, { name: 'metabuyer', isBot: true });
   }
 
@@ -226,6 +255,96 @@ export class FakeSlack {
     return `${this.baseUrl}/response/${id}`;
   }
 
+  // ---- OAuth install -------------------------------------------------------------------------------
+
+  /**
+   * The admin of `as.teamId` opens Slack's authorize URL (where /slack/install redirected the browser)
+   * and presses Allow. Like Slack, it refuses an unknown client_id or an unregistered redirect_uri, and
+   * answers the address the browser is sent back to: the redirect_uri (or the first registered one)
+   * with `code` and the unchanged `state`.
+   */
+  authorizeInstall(
+    authorizeUrl: string,
+    as: { teamId: string; teamName?: string; userId: string; enterpriseId?: string },
+  ): { code: string; redirect: string } {
+    if (!this.oauth) throw new Error('fake Slack: start it with `oauth` to install through OAuth');
+    const url = new URL(authorizeUrl);
+    if (url.searchParams.get('client_id') !== this.oauth.clientId) throw new SlackError('invalid_client_id');
+    const asked = url.searchParams.get('redirect_uri');
+    if (asked !== null && !this.oauth.redirectUrls.includes(asked)) throw new SlackError('bad_redirect_uri');
+    const scopes = (url.searchParams.get('scope') ?? '').split(',').filter(Boolean);
+    if (scopes.length === 0) throw new SlackError('invalid_scope');
+    const isDefaultTeam = as.teamId === this.teamId;
+    const code = `${Math.floor(this.now() / 1000)}.${++this.seq}.${Math.random().toString(16).slice(2, 18)}`;
+    this.oauthCodes.set(code, {
+      install: {
+        teamId: as.teamId,
+        teamName: as.teamName ?? `Workspace ${as.teamId}`,
+        ...(as.enterpriseId ? { enterpriseId: as.enterpriseId } : {}),
+        userId: as.userId,
+        botUserId: isDefaultTeam ? this.botUserId : `UB${as.teamId.slice(1)}`,
+        botId: isDefaultTeam ? this.botId : `BB${as.teamId.slice(1)}`,
+        scopes,
+      },
+      redirectUri: asked,
+      issuedAt: this.now(),
+      used: false,
+    });
+    const back = new URL(asked ?? this.oauth.redirectUrls[0]!);
+    back.searchParams.set('code', code);
+    const state = url.searchParams.get('state');
+    if (state !== null) back.searchParams.set('state', state);
+    return { code, redirect: back.toString() };
+  }
+
+  /** The live OAuth install of a team (its newest token), if any. */
+  installOf(teamId: string): FakeInstall | undefined {
+    return [...this.installsByToken.values()]
+      .filter((i) => i.teamId === teamId && !this.revokedTokens.has(i.token))
+      .at(-1);
+  }
+
+  /** The team's admin removes the app: its tokens answer `token_revoked` from now on. */
+  uninstall(teamId: string): void {
+    for (const i of this.installsByToken.values()) if (i.teamId === teamId) this.revokedTokens.add(i.token);
+  }
+
+  private oauthV2Access(args: Record<string, Json>, basic: string | undefined): Record<string, Json> {
+    if (!this.oauth) throw new SlackError('invalid_client_id');
+    let clientId = args.client_id === undefined ? undefined : String(args.client_id);
+    let clientSecret = args.client_secret === undefined ? undefined : String(args.client_secret);
+    if (basic) {
+      const [id, secret] = Buffer.from(basic, 'base64').toString('utf8').split(':');
+      clientId ??= id;
+      clientSecret ??= secret;
+    }
+    if (clientId !== this.oauth.clientId) throw new SlackError('invalid_client_id');
+    if (clientSecret !== this.oauth.clientSecret) throw new SlackError('bad_client_secret');
+    const grant = this.oauthCodes.get(String(args.code ?? ''));
+    if (!grant || grant.used || this.now() - grant.issuedAt > 10 * 60 * 1000)
+      throw new SlackError('invalid_code');
+    const redirectUri = args.redirect_uri === undefined ? null : String(args.redirect_uri);
+    if (grant.redirectUri !== null && redirectUri !== grant.redirectUri)
+      throw new SlackError('bad_redirect_uri');
+    grant.used = true;
+    const i = grant.install;
+    const token = `xoxb-${i.teamId.toLowerCase()}-${++this.seq}-${Math.random().toString(36).slice(2, 14)}`;
+    this.installsByToken.set(token, { ...i, token });
+    this.tokens.set(token, `install:${i.teamId}`);
+    if (!this.users.has(i.botUserId)) this.addUser(i.botUserId, { name: 'metabuyer', isBot: true });
+    return {
+      app_id: this.oauth.appId ?? 'A0FAKEAPP1',
+      authed_user: { id: i.userId },
+      scope: i.scopes.join(','),
+      token_type: 'bot',
+      access_token: token,
+      bot_user_id: i.botUserId,
+      team: { id: i.teamId, name: i.teamName },
+      enterprise: i.enterpriseId ? { id: i.enterpriseId, name: `Enterprise ${i.enterpriseId}` } : null,
+      is_enterprise_install: false,
+    };
+  }
+
   // ---- HTTP --------------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -235,7 +354,7 @@ export class FakeSlack {
     const url = new URL(req.url ?? '/', this.baseUrl);
     const contentType = String(req.headers['content-type'] ?? '');
     if (url.pathname.startsWith('/response/')) return this.handleResponseUrl(url, raw, contentType, res);
-    const api = /^\/api\/([a-zA-Z.]+)$/.exec(url.pathname);
+    const api = /^\/api\/([a-zA-Z0-9.]+)$/.exec(url.pathname);
     if (!api || (req.method !== 'POST' && req.method !== 'GET')) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ ok: false, error: 'unknown_method' }));
@@ -273,6 +392,23 @@ export class FakeSlack {
         error: 'fatal_error',
       });
     }
+    if (method === 'oauth.v2.access') {
+      // Needs no token: the app authenticates with its client credentials. Neither they nor the code
+      // are recorded.
+      const basic = /^Basic (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+      const recorded = { ...args };
+      delete recorded.client_secret;
+      delete recorded.code;
+      try {
+        const body = this.oauthV2Access(args, basic);
+        return this.answer(res, method, recorded, null, contentType, 200, { ok: true, ...body });
+      } catch (e) {
+        if (!(e instanceof SlackError)) throw e;
+        return this.answer(res, method, recorded, null, contentType, 200, { ok: false, error: e.code });
+      }
+    }
+    if (token !== undefined && this.revokedTokens.has(token))
+      return this.answer(res, method, args, auth, contentType, 200, { ok: false, error: 'token_revoked' });
     if (token === undefined)
       return this.answer(res, method, args, auth, contentType, 200, { ok: false, error: 'not_authed' });
     if (auth === null)
@@ -282,6 +418,7 @@ export class FakeSlack {
     const handler = this.methods[method];
     if (!handler)
       return this.answer(res, method, args, auth, contentType, 200, { ok: false, error: 'unknown_method' });
+    this.currentToken = token;
     try {
       const body = handler(args);
       return this.answer(res, method, args, auth, contentType, 200, { ok: true, ...body });
@@ -353,15 +490,20 @@ export class FakeSlack {
   // ---- methods -----------------------------------------------------------------------------------
 
   private readonly methods: Record<string, (args: Record<string, Json>) => Record<string, Json>> = {
-    'auth.test': () => ({
-      url: 'https://fake-workspace.slack.com/',
-      team: 'Fake Workspace',
-      user: 'metabuyer',
-      team_id: this.teamId,
-      user_id: this.botUserId,
-      bot_id: this.botId,
-      is_enterprise_install: false,
-    }),
+    'auth.test': () => {
+      const installed = this.currentToken ? this.installsByToken.get(this.currentToken) : undefined;
+      return {
+        url: installed
+          ? `https://${installed.teamId.toLowerCase()}.slack.com/`
+          : 'https://fake-workspace.slack.com/',
+        team: installed?.teamName ?? 'Fake Workspace',
+        user: 'metabuyer',
+        team_id: installed?.teamId ?? this.teamId,
+        user_id: installed?.botUserId ?? this.botUserId,
+        bot_id: installed?.botId ?? this.botId,
+        is_enterprise_install: false,
+      };
+    },
     'chat.postMessage': (a) => {
       const channel = this.channelFor(a.channel);
       checkMessage(a);
