@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type Logger as BoltLogger, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app/context.js';
 import { agentById } from '../db/repos/agents.js';
@@ -8,9 +8,9 @@ import { connectionById } from '../db/repos/connections.js';
 import { activePlan } from '../db/repos/plans.js';
 import { adoptUnboundAgents, ensureWorkspace } from '../db/repos/slack-workspaces.js';
 import { slackActor } from '../domain/actor.js';
+import { handleMetaOAuthCallback, META_OAUTH_CALLBACK_PATH } from '../http/meta-oauth-callback.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import type { Logger } from '../lib/logger.js';
 import { ACTION_IDS, CALLBACK_IDS, parseModalMetadata } from './blocks/ids.js';
 import { firstDelivery } from './event-dedupe.js';
 import { isDecisionButton, onDecisionButton } from './handlers/buttons.js';
@@ -18,12 +18,15 @@ import { onConfirmSubmit, prepareConfirmModal } from './handlers/confirm.js';
 import { onThreadReply } from './handlers/decisions.js';
 import { onEditSubmit, onHomeButton, publishHome } from './handlers/home.js';
 import { healthRoutes } from './health.js';
+import { boltLogger } from './oauth/bolt-logger.js';
+import { slackInstallOptions, slackUninstallHandlers } from './oauth/install-options.js';
 import { publishQueue, publishReport } from './publish.js';
 import { handleSlash } from './slash/handle-slash.js';
 
 export interface SlackAppOptions {
   signingSecret: string;
-  botToken: string;
+  /** Single-workspace mode; absent when the app is installed per workspace by OAuth. */
+  botToken: string | undefined;
   apiUrl: string;
   port: number;
 }
@@ -41,14 +44,19 @@ export interface RunningSlackApp {
  */
 export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Promise<RunningSlackApp> {
   const log = ctx.logger.child({ component: 'slack' });
+  // Several workspaces install by OAuth (tokens in Postgres); otherwise one bot token from the environment.
+  const install = slackInstallOptions(ctx);
   const app = new App({
     signingSecret: opts.signingSecret,
-    token: opts.botToken,
+    ...(install ?? { token: opts.botToken }),
     clientOptions: { slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 } },
-    customRoutes: healthRoutes(ctx),
+    customRoutes: [...healthRoutes(ctx), metaCallbackRoute(ctx)],
     logger: boltLogger(log),
     logLevel: LogLevel.INFO,
   });
+  const uninstall = slackUninstallHandlers(ctx);
+  app.event('app_uninstalled', uninstall.appUninstalled);
+  app.event('tokens_revoked', uninstall.tokensRevoked);
   const redis = ctx.redis();
   const once = async (eventId: string | undefined) => !redis || !eventId || firstDelivery(redis, eventId);
 
@@ -204,6 +212,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   const port = (server.address() as AddressInfo).port;
   // Single-workspace mode: learn the installed team from the bot token, so agents can be bound to it.
   try {
+    if (install || !opts.botToken) return { app, port, stop: () => app.stop() as Promise<void> };
     const auth = await app.client.auth.test({ token: opts.botToken });
     const { db } = await ctx.database();
     if (auth.team_id) {
@@ -227,17 +236,20 @@ export function codeBlock(text: string): string {
   return safe.includes('\n') ? `\`\`\`${safe}\`\`\`` : safe;
 }
 
-function boltLogger(log: Logger): BoltLogger {
-  let level = LogLevel.INFO;
+/** `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. */
+function metaCallbackRoute(ctx: AppContext): CustomRoute {
   return {
-    debug: (...m: unknown[]) => log.debug(m.map(String).join(' ')),
-    info: (...m: unknown[]) => log.info(m.map(String).join(' ')),
-    warn: (...m: unknown[]) => log.warn(m.map(String).join(' ')),
-    error: (...m: unknown[]) => log.error(m.map(String).join(' ')),
-    setLevel: (l: LogLevel) => {
-      level = l;
+    path: META_OAUTH_CALLBACK_PATH,
+    method: ['GET'],
+    handler: (req, res) => {
+      const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
+      void handleMetaOAuthCallback(ctx, query).then((page) => {
+        res.writeHead(page.status, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+        });
+        res.end(page.html);
+      });
     },
-    getLevel: () => level,
-    setName: () => {},
   };
 }

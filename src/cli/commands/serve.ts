@@ -6,6 +6,7 @@ import { defineCommand } from '../command.js';
 /** Runs the Slack app until SIGTERM or SIGINT, then shuts down gracefully and exits 0. */
 export const serveCommand = defineCommand({
   name: 'serve',
+  noAdAccount: true,
   summary: 'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT',
   usage: 'metabuyer serve [--port N]',
   flags: { port: { type: 'string', placeholder: 'N', description: 'HTTP port (default: PORT, else 3000)' } },
@@ -30,7 +31,10 @@ export const serveCommand = defineCommand({
       ['DATABASE_URL', config.databaseUrl],
       ['REDIS_URL', config.redisUrl],
       ['SLACK_SIGNING_SECRET', config.slack.signingSecret],
-      ['SLACK_BOT_TOKEN', config.slack.botToken],
+      [
+        'SLACK_BOT_TOKEN (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)',
+        config.slack.botToken ?? config.slack.clientId,
+      ],
     ]
       .filter(([, v]) => !v)
       .map(([n]) => n);
@@ -44,7 +48,7 @@ export const serveCommand = defineCommand({
     const { startSlackApp } = await import('../../slack/app.js');
     const running = await startSlackApp(ctx, {
       signingSecret: config.slack.signingSecret!,
-      botToken: config.slack.botToken!,
+      botToken: config.slack.botToken,
       apiUrl: config.slack.apiUrl,
       port: input.port ?? config.port,
     });
