@@ -33,7 +33,7 @@ export const serveCommand = defineCommand({
       ['SLACK_SIGNING_SECRET', config.slack.signingSecret],
       [
         'SLACK_BOT_TOKEN (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)',
-        config.slack.botToken ?? config.slack.clientId,
+        config.slack.botToken ?? config.slack.oauth?.clientId,
       ],
     ]
       .filter(([, v]) => !v)
