@@ -71,6 +71,19 @@ export const actionLogCommand = defineCommand({
       reason: e.reason,
       rollback_of: e.rollbackOf,
     })),
+    // Decisions beside the writes: who approved, rejected or cleared what, and why.
+    decisions: r.decisions.map((d) => ({
+      at: d.at,
+      plan_id: d.planId,
+      key: d.key,
+      decision: d.decision,
+      type: d.type,
+      entity_id: d.entityId,
+      entity_name: d.entityName,
+      actor: d.actor,
+      source: d.source,
+      reason: d.reason,
+    })),
   }),
 });
 
