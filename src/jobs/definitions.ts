@@ -65,6 +65,20 @@ export const postReportJob = defineJob({
 
 const confirmationIdSchema = idOf('conf');
 
+/**
+ * `metabuyer run-now` handed to a worker (REDIS_URL set): poll one agent as the operator who typed it.
+ * The operator is named by their local user name (an id), never a credential.
+ */
+export const runNowJob = defineJob({
+  name: 'run-now',
+  queue: 'poll',
+  version: 1,
+  schema: versioned(1, {
+    agentId: agentIdSchema,
+    operator: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be a local user name'),
+  }),
+});
+
 /** Run a recorded execute confirmation (runConfirmation): exactly its targets, idempotent. */
 export const executeJob = defineJob({
   name: 'execute-confirmation',
@@ -133,6 +147,7 @@ export const purgeOAuthLoginsJob = defineJob({
 export const JOB_DEFINITIONS: readonly JobDefinition[] = [
   pollAgentJob,
   postReportJob,
+  runNowJob,
   executeJob,
   rollbackJob,
   reconcileJob,

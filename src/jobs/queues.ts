@@ -80,7 +80,7 @@ export class JobQueues {
   async enqueue<D extends JobDefinition>(
     def: D,
     payload: PayloadOf<D>,
-    opts: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'> = {},
+    opts: Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'attempts' | 'removeOnComplete'> = {},
   ) {
     const data = checkPayload(def, payload);
     return this.queue(def.queue).add(def.name, data, opts);

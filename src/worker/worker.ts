@@ -15,6 +15,7 @@ import {
   purgeOAuthLoginsJob,
   reconcileJob,
   rollbackJob,
+  runNowJob,
 } from '../jobs/definitions.js';
 import { pollHandler } from '../jobs/handlers/poll.js';
 import { postReportHandler } from '../jobs/handlers/post-report.js';
@@ -26,6 +27,7 @@ import {
   postResultsHandler,
   purgeOAuthLoginsHandler,
   reconcileHandler,
+  runNowHandler,
 } from '../jobs/handlers/write-path.js';
 import { handle, JobHost, type JobRegistration, type QueueSettings } from '../jobs/host.js';
 import { type OutboxRelay, startOutboxRelay } from '../jobs/outbox-relay.js';
@@ -143,6 +145,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
         ...(opts.slackSpacingMs !== undefined ? { spacingMs: opts.slackSpacingMs } : {}),
       }),
     ),
+    handle(runNowJob, runNowHandler(ctx)),
     handle(executeJob, confirmationHandler(ctx)),
     handle(rollbackJob, confirmationHandler(ctx)),
     handle(reconcileJob, reconcileHandler(ctx)),

@@ -1,12 +1,15 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { AppContext } from '../../app/context.js';
+import { agentById } from '../../db/repos/agents.js';
 import { confirmationById } from '../../db/repos/confirmations.js';
 import { outboxById } from '../../db/repos/outbox.js';
 import { queueThreadsOf } from '../../db/repos/slack-messages.js';
+import { cliActor } from '../../domain/actor.js';
 import { AppError } from '../../lib/errors.js';
 import type { ExecuteResult } from '../../ops/execute.js';
 import type { RollbackResult } from '../../ops/rollback.js';
+import { runNow } from '../../ops/run-now.js';
 import { connectionsToMaintain, maintainToken, purgeOAuthLogins } from '../../ops/token-maintenance.js';
 import { reconcile, runConfirmation } from '../../ops/write-path.js';
 import { renderResults } from '../../slack/blocks/results.js';
@@ -24,9 +27,26 @@ import {
   purgeOAuthLoginsJob as purgeDef,
   type purgeOAuthLoginsJob,
   type reconcileJob,
+  type runNowJob,
 } from '../definitions.js';
 import type { JobHandler } from '../host.js';
 import { CHANNEL_SPACING_MS, sendPaced } from './post-report.js';
+
+/** run-now for an operator's CLI: the same op, its result returned to the waiting CLI. */
+export function runNowHandler(ctx: AppContext): JobHandler<typeof runNowJob> {
+  return async (payload) => {
+    const { db } = await ctx.database();
+    const agent = await agentById(db, payload.agentId);
+    if (!agent) {
+      throw new AppError({
+        code: 'agent_not_found',
+        verdict: 'invalid',
+        message: `No agent ${payload.agentId}.`,
+      });
+    }
+    return runNow(ctx, { adAccount: agent.adAccountId, actor: cliActor(payload.operator), trigger: 'cli' });
+  };
+}
 
 /**
  * Runs the confirmation a job names (execute and rollback queues alike). runConfirmation is idempotent
