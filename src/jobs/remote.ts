@@ -65,7 +65,7 @@ export class QueueClient {
   ): Promise<unknown> {
     const timeoutMs = this.ctx.config.worker.queueWaitMs;
     const events = new QueueEvents(def.queue, {
-      connection: this.queues.connection.duplicate(),
+      connection: this.queues.connection.duplicate({ maxRetriesPerRequest: null }),
       prefix: this.queues.prefix,
     });
     events.on('error', () => {});
