@@ -80,6 +80,7 @@ describe('writes handed to a worker', () => {
 
     // Asked again after the flush (Redis no longer remembers it): the finished execution writes nothing.
     const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    conn.on('error', () => {});
     const queues = new JobQueues(conn, prefix);
     const again = await queues.enqueue(executeJob, { v: 1, confirmationId: executed.id }, { jobId: 'again' });
     await until(
