@@ -1,6 +1,6 @@
 import type { ExecuteResult } from '../../ops/execute.js';
 import type { RollbackResult } from '../../ops/rollback.js';
-import { esc, section } from './kit.js';
+import { esc, mention, section } from './kit.js';
 import type { Block } from './limits.js';
 
 /** Lines listed in the message; the rest are counted. Slack caps a message at 50 blocks. */
@@ -40,14 +40,14 @@ export function renderResults(
 ): { text: string; blocks: Block[] } {
   const summary =
     result.kind === 'execute'
-      ? `Executed in ${result.environment} by ${esc(by)}: ${result.applied} applied, ${result.skipped} skipped${
+      ? `Executed in ${result.environment} by ${mention(by)}: ${result.applied} applied, ${result.skipped} skipped${
           Object.keys(result.skippedBy).length
             ? ` (${Object.entries(result.skippedBy)
                 .map(([k, n]) => `${esc(k.replace(/_/g, ' '))} ${n}`)
                 .join(', ')})`
             : ''
         }, ${result.failed} failed${result.unknown ? `, ${result.unknown} unknown` : ''}.`
-      : `Rolled back by ${esc(by)}: ${result.rolled_back} rolled back, ${result.refused} refused, ${result.failed} failed.`;
+      : `Rolled back by ${mention(by)}: ${result.rolled_back} rolled back, ${result.refused} refused, ${result.failed} failed.`;
   const lines = result.results.map((r) => line(r));
   const shown = lines.slice(0, MAX_LINES);
   const more = lines.length - shown.length;
