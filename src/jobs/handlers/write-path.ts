@@ -12,8 +12,10 @@ import type { RollbackResult } from '../../ops/rollback.js';
 import { runNow } from '../../ops/run-now.js';
 import { connectionsToMaintain, maintainToken, purgeOAuthLogins } from '../../ops/token-maintenance.js';
 import { reconcile, runConfirmation } from '../../ops/write-path.js';
+import { renderApprovalQueue } from '../../slack/blocks/approval-queue.js';
 import { renderResults } from '../../slack/blocks/results.js';
 import type { SlackPoster } from '../../slack/poster.js';
+import { loadQueueView } from '../../slack/views/queue-view.js';
 import type { WorkerMetrics } from '../../worker/metrics.js';
 import {
   type executeJob,
@@ -29,7 +31,7 @@ import {
   type reconcileJob,
   type runNowJob,
 } from '../definitions.js';
-import type { JobHandler } from '../host.js';
+import type { JobHandler, JobRun } from '../host.js';
 import { CHANNEL_SPACING_MS, sendPaced } from './post-report.js';
 
 /** run-now for an operator's CLI: the same op, its result returned to the waiting CLI. */
@@ -118,8 +120,39 @@ export function postResultsHandler(ctx: AppContext, deps: SlackDeps): JobHandler
       { channel: thread.channelId, threadTs: thread.threadTs, ...msg },
       deps.spacingMs ?? CHANNEL_SPACING_MS,
     );
-    return { posted: true, ts: out.ts };
+    const updated = await refreshQueue(ctx, deps, run, conf.planId!);
+    return { posted: true, ts: out.ts, updated };
   };
+}
+
+/**
+ * Replaces the plan's approval-queue message(s) in place with the queue as it now stands (statuses,
+ * outcomes, no buttons on what can no longer be decided). Best effort: the results reply is already out.
+ */
+async function refreshQueue(ctx: AppContext, deps: SlackDeps, run: JobRun, planId: string): Promise<number> {
+  if (!deps.poster?.update) return 0;
+  const { db } = await ctx.database();
+  const view = await loadQueueView(db, planId, ctx.clock.now());
+  if (!view) return 0;
+  const pages = renderApprovalQueue(view);
+  const messages = await queueThreadsOf(db, planId);
+  let updated = 0;
+  for (const [i, m] of messages.entries()) {
+    const page = pages[i];
+    if (!page) break;
+    try {
+      await deps.poster.update({
+        channel: m.channelId,
+        ts: m.messageTs,
+        text: page.text,
+        blocks: page.blocks,
+      });
+      updated++;
+    } catch (e) {
+      run.logger.warn('approval queue not updated', { plan_id: planId, error: (e as Error).message });
+    }
+  }
+  return updated;
 }
 
 const warningPayload = z.object({ channel_id: z.string().min(1), text: z.string().min(1) }).loose();

@@ -1,5 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executionConfirmations, runs } from '../../../src/db/schema/index.js';
+import { executionConfirmations, runs, slackMessages } from '../../../src/db/schema/index.js';
 import { cliActor } from '../../../src/domain/actor.js';
 import { NO_WORKER_MESSAGE, runConfirmationViaQueue, withQueueClient } from '../../../src/jobs/remote.js';
 import { confirmRollback } from '../../../src/ops/write-path.js';
@@ -96,6 +97,20 @@ describe('the CLI through the queue', () => {
     expect(reply.args.thread_ts).toBe(queuePost.args.thread_ts);
     expect(reply.args.text).toContain(`${out.applied} applied`);
     assertValidMessage({ text: reply.args.text, blocks: JSON.parse(reply.args.blocks!) });
+
+    // The approval queue message is updated in place: same message, the plan's actions as they now stand.
+    const { db } = await h.ctx.database();
+    const [queueRow] = await db.select().from(slackMessages).where(eq(slackMessages.kind, 'queue'));
+    const update = await until(
+      'queue updated',
+      async () => slack.calls.find((c) => c.method === 'chat.update' && c.status === 200),
+      30_000,
+    );
+    expect(update.args).toMatchObject({ channel: queueRow!.channelId, ts: queueRow!.messageTs });
+    const blocks = JSON.parse(update.args.blocks!);
+    assertValidMessage({ text: update.args.text, blocks });
+    const body = JSON.stringify(blocks);
+    for (const r of out.results as Array<{ key: string }>) expect(body).toContain(r.key);
   });
 
   it('runs the same confirmation requested five times at once as one job with one write each', async () => {
