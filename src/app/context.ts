@@ -113,7 +113,9 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
       if (!usageStore) {
         const r = openRedis();
         usageStore = r
-          ? new RedisUsageStore({ redis: r, prefix: 'metabuyer:usage:' })
+          ? // Under the deployment's prefix, so two deployments (or test runs) sharing a Redis do not
+            // share throttle blocks on the same ad account id.
+            new RedisUsageStore({ redis: r, prefix: `${config.worker.queuePrefix}:meta-usage` })
           : new InMemoryUsageStore();
       }
       return createMetaClient({

@@ -63,8 +63,100 @@ export const postReportJob = defineJob({
   }),
 });
 
-/** Every definition this build knows; execute, rollback and reconcile definitions join here. */
-export const JOB_DEFINITIONS: readonly JobDefinition[] = [pollAgentJob, postReportJob];
+const confirmationIdSchema = idOf('conf');
+
+/**
+ * `metabuyer run-now` handed to a worker (REDIS_URL set): poll one agent as the operator who typed it.
+ * The operator is named by their local user name (an id), never a credential.
+ */
+export const runNowJob = defineJob({
+  name: 'run-now',
+  queue: 'poll',
+  version: 1,
+  schema: versioned(1, {
+    agentId: agentIdSchema,
+    operator: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'must be a local user name'),
+  }),
+});
+
+/** Run a recorded execute confirmation (runConfirmation): exactly its targets, idempotent. */
+export const executeJob = defineJob({
+  name: 'execute-confirmation',
+  queue: 'execute',
+  version: 1,
+  schema: versioned(1, { confirmationId: confirmationIdSchema }),
+});
+
+/** Run a recorded rollback confirmation (runConfirmation). */
+export const rollbackJob = defineJob({
+  name: 'rollback-confirmation',
+  queue: 'rollback',
+  version: 1,
+  schema: versioned(1, { confirmationId: confirmationIdSchema }),
+});
+
+/** Settle writes whose owner died and give abandoned confirmations back (reconcile). */
+export const reconcileJob = defineJob({
+  name: 'reconcile',
+  queue: 'reconcile',
+  version: 1,
+  schema: versioned(1, {}),
+});
+
+/** Post a finished confirmation's results in its plan's thread and refresh the approval queue there. */
+export const postResultsJob = defineJob({
+  name: 'post-results',
+  queue: 'slack',
+  version: 1,
+  schema: versioned(1, { confirmationId: confirmationIdSchema }),
+});
+
+/** Post a message recorded in the outbox (topic slack.connection_warning): the row holds channel and text. */
+export const postOutboxMessageJob = defineJob({
+  name: 'post-outbox-message',
+  queue: 'slack',
+  version: 1,
+  schema: versioned(1, { outboxId: idOf('obx') }),
+});
+
+/** The daily sweep: one maintain-token job per connection, and the purge of spent OAuth logins. */
+export const maintenanceSweepJob = defineJob({
+  name: 'maintenance-sweep',
+  queue: 'maintenance',
+  version: 1,
+  schema: versioned(1, {}),
+});
+
+/** Check (and refresh or warn about) one Meta connection's token. */
+export const maintainTokenJob = defineJob({
+  name: 'maintain-token',
+  queue: 'maintenance',
+  version: 1,
+  schema: versioned(1, { connectionId: idOf('conn') }),
+});
+
+/** Delete OAuth logins (grants, states) that expired. */
+export const purgeOAuthLoginsJob = defineJob({
+  name: 'purge-oauth-logins',
+  queue: 'maintenance',
+  version: 1,
+  schema: versioned(1, {}),
+});
+
+/** Every definition this build knows. */
+export const JOB_DEFINITIONS: readonly JobDefinition[] = [
+  pollAgentJob,
+  postReportJob,
+  runNowJob,
+  executeJob,
+  rollbackJob,
+  reconcileJob,
+  postResultsJob,
+  postOutboxMessageJob,
+  maintenanceSweepJob,
+  maintainTokenJob,
+  purgeOAuthLoginsJob,
+];
 
 /**
  * BullMQ refuses custom job ids containing ':' (its own key separator) and ids that are plain integers

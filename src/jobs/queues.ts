@@ -14,6 +14,10 @@ const KEEP_FAILED = { age: 30 * 24 * 3600, count: 5_000 };
 const RETRIES: Partial<Record<QueueName, Pick<JobsOptions, 'attempts' | 'backoff'>>> = {
   poll: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
   slack: { attempts: 6, backoff: { type: 'exponential', delay: 5_000 } },
+  // runConfirmation is idempotent: a retry reports what is settled and runs only what is not.
+  execute: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+  rollback: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 } },
+  maintenance: { attempts: 3, backoff: { type: 'exponential', delay: 60_000 } },
 };
 
 export function defaultJobOptions(queue: QueueName): JobsOptions {
@@ -76,7 +80,7 @@ export class JobQueues {
   async enqueue<D extends JobDefinition>(
     def: D,
     payload: PayloadOf<D>,
-    opts: Pick<JobsOptions, 'jobId' | 'delay' | 'priority'> = {},
+    opts: Pick<JobsOptions, 'jobId' | 'delay' | 'priority' | 'attempts' | 'removeOnComplete'> = {},
   ) {
     const data = checkPayload(def, payload);
     return this.queue(def.queue).add(def.name, data, opts);

@@ -82,6 +82,13 @@ const envSchema = z.object({
       .min(0, 'must be between 0 and 600000')
       .max(600_000, 'must be between 0 and 600000'),
   ),
+  METABUYER_QUEUE_WAIT_MS: optional(
+    z.coerce
+      .number({ message: 'must be a whole number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(0, 'must be between 0 and 600000')
+      .max(600_000, 'must be between 0 and 600000'),
+  ),
   LOG_LEVEL: optional(z.enum(['debug', 'info', 'warn', 'error', 'silent'])),
   METABUYER_LOCK_WAIT_SECONDS: optional(
     z.coerce
@@ -143,6 +150,8 @@ export interface Config {
     readonly queuePrefix: string;
     /** How long a stopping worker lets in-flight jobs finish before it closes anyway. */
     readonly shutdownTimeoutMs: number;
+    /** How long the CLI waits for a worker to finish the job it queued (run-now, execute, rollback). */
+    readonly queueWaitMs: number;
   };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Embedded mode: how long a process waits for another one holding METABUYER_HOME. */
@@ -217,6 +226,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       metricsPort: e.METRICS_PORT ?? 9464,
       queuePrefix: e.METABUYER_QUEUE_PREFIX ?? 'metabuyer',
       shutdownTimeoutMs: e.WORKER_SHUTDOWN_TIMEOUT_MS ?? 30_000,
+      queueWaitMs: e.METABUYER_QUEUE_WAIT_MS ?? 120_000,
     },
     logLevel: e.LOG_LEVEL ?? 'info',
     lockWaitMs: Math.round((e.METABUYER_LOCK_WAIT_SECONDS ?? 30) * 1000),

@@ -10,6 +10,8 @@ import type { WriteSeams } from './guarded-write.js';
 import { type ConfirmRollbackInput, confirmRollback, type RollbackResult } from './rollback.js';
 import { runConfirmation } from './run-confirmation.js';
 
+export type ConfirmationRunner = (confirmationId: string) => Promise<ExecuteResult | RollbackResult>;
+
 /**
  * What `execute-actions` and `rollback-actions` do: confirm, then run the confirmation at once in this
  * process (its outbox row is marked done when it finishes; had this process died, the row would be run
@@ -21,6 +23,8 @@ export async function executeActions(
     seams?: WriteSeams;
     /** Told the confirmation before it runs (the CLI prints its id). */
     onConfirmed?: (c: Confirmation) => void;
+    /** Runs the recorded confirmation; default: in this process. With REDIS_URL the CLI hands it to a worker. */
+    runner?: ConfirmationRunner;
   },
 ): Promise<ExecuteResult> {
   let confirmation: Confirmation;
@@ -32,6 +36,7 @@ export async function executeActions(
     throw e;
   }
   input.onConfirmed?.(confirmation);
+  if (input.runner) return (await input.runner(confirmation.id)) as ExecuteResult;
   return (await runConfirmation(
     ctx,
     confirmation.id,
@@ -41,7 +46,11 @@ export async function executeActions(
 
 export async function rollbackActions(
   ctx: AppContext,
-  input: ConfirmRollbackInput & { seams?: WriteSeams; onConfirmed?: (c: Confirmation) => void },
+  input: ConfirmRollbackInput & {
+    seams?: WriteSeams;
+    onConfirmed?: (c: Confirmation) => void;
+    runner?: ConfirmationRunner;
+  },
 ): Promise<RollbackResult> {
   let confirmation: Confirmation;
   try {
@@ -52,6 +61,7 @@ export async function rollbackActions(
     throw e;
   }
   input.onConfirmed?.(confirmation);
+  if (input.runner) return (await input.runner(confirmation.id)) as RollbackResult;
   return (await runConfirmation(
     ctx,
     confirmation.id,

@@ -14,6 +14,8 @@ export interface SlackPost {
 /** Posts messages as the bot. The worker's slack handler uses it; tests point it at a fake Web API. */
 export interface SlackPoster {
   post(message: SlackPost): Promise<{ channel: string; ts: string }>;
+  /** chat.update: replaces a message the bot posted (the approval queue, once its plan ran). */
+  update?(message: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void>;
 }
 
 /** Slack answered 429: wait `retryAfterMs` before calling chat.postMessage again. */
@@ -106,6 +108,19 @@ export class WebApiPoster implements SlackPoster {
       });
     }
     return { channel: answer.data.channel, ts: answer.data.ts };
+  }
+
+  async update(message: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void> {
+    try {
+      await this.client.chat.update({
+        channel: message.channel,
+        ts: message.ts,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as never } : {}),
+      });
+    } catch (e) {
+      throw toSlackError(e);
+    }
   }
 }
 

@@ -3,13 +3,38 @@ import { sql } from 'drizzle-orm';
 import type { AppContext } from '../app/context.js';
 import { closeConnection, producerConnection, within, workerConnection } from '../jobs/connection.js';
 import type { QueueName } from '../jobs/definitions.js';
-import { pollAgentJob, postReportJob } from '../jobs/definitions.js';
+import {
+  executeJob,
+  jobIdOf,
+  maintainTokenJob,
+  maintenanceSweepJob,
+  pollAgentJob,
+  postOutboxMessageJob,
+  postReportJob,
+  postResultsJob,
+  purgeOAuthLoginsJob,
+  reconcileJob,
+  rollbackJob,
+  runNowJob,
+} from '../jobs/definitions.js';
 import { pollHandler } from '../jobs/handlers/poll.js';
 import { postReportHandler } from '../jobs/handlers/post-report.js';
+import {
+  confirmationHandler,
+  maintainTokenHandler,
+  maintenanceSweepHandler,
+  postOutboxMessageHandler,
+  postResultsHandler,
+  purgeOAuthLoginsHandler,
+  reconcileHandler,
+  runNowHandler,
+} from '../jobs/handlers/write-path.js';
 import { handle, JobHost, type JobRegistration, type QueueSettings } from '../jobs/host.js';
+import { type OutboxRelay, startOutboxRelay } from '../jobs/outbox-relay.js';
 import { BullPollSchedules } from '../jobs/poll-schedules.js';
-import { JobQueues } from '../jobs/queues.js';
+import { defaultJobOptions, JobQueues } from '../jobs/queues.js';
 import { AppError } from '../lib/errors.js';
+import { processIdentity, stopProcessIdentity } from '../ops/process-identity.js';
 import { botTokenForWorkspace } from '../slack/oauth/bot-token.js';
 import { type SlackPoster, WebApiPoster } from '../slack/poster.js';
 import { plainTextRenderer } from '../slack/report-text.js';
@@ -33,7 +58,15 @@ export interface StartWorkerOptions {
   settings?: Partial<Record<QueueName, QueueSettings>>;
   /** Per-channel spacing of Slack posts (tests shorten it). */
   slackSpacingMs?: number;
+  /** How often the outbox relay looks for work (default 1 s). */
+  relayIntervalMs?: number;
+  /** How often reconcile runs (default every minute). */
+  reconcileEveryMs?: number;
 }
+
+/** Reconcile runs every minute; the token sweep once a day. */
+export const RECONCILE_EVERY_MS = 60_000;
+export const MAINTENANCE_EVERY_MS = 24 * 3600_000;
 
 export interface RunningWorker {
   readonly prefix: string;
@@ -101,6 +134,13 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
             logger: logger.child({ component: 'slack' }),
           })
       : undefined;
+  const slackDeps = {
+    poster,
+    redis: producer,
+    prefix,
+    metrics,
+    ...(opts.slackSpacingMs !== undefined ? { spacingMs: opts.slackSpacingMs } : {}),
+  };
   const registrations: JobRegistration[] = [
     handle(pollAgentJob, pollHandler({ ctx, schedules, metrics })),
     handle(
@@ -117,6 +157,15 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
         ...(opts.slackSpacingMs !== undefined ? { spacingMs: opts.slackSpacingMs } : {}),
       }),
     ),
+    handle(runNowJob, runNowHandler(ctx)),
+    handle(executeJob, confirmationHandler(ctx)),
+    handle(rollbackJob, confirmationHandler(ctx)),
+    handle(reconcileJob, reconcileHandler(ctx)),
+    handle(postResultsJob, postResultsHandler(ctx, slackDeps)),
+    handle(postOutboxMessageJob, postOutboxMessageHandler(ctx, slackDeps)),
+    handle(maintenanceSweepJob, maintenanceSweepHandler(ctx)),
+    handle(maintainTokenJob, maintainTokenHandler(ctx)),
+    handle(purgeOAuthLoginsJob, purgeOAuthLoginsHandler(ctx)),
     ...(opts.registrations ?? []),
   ];
   const host = new JobHost({
@@ -129,14 +178,25 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     settings: {
       // A manual rate limit (Slack's 429) is only enforced across workers when the queue has a limiter.
       slack: { limiter: { max: 20, duration: 1_000 } },
+      execute: { concurrency: 4 },
+      rollback: { concurrency: 2 },
       ...opts.settings,
     },
   });
 
   let http: MetricsServer | undefined;
+  let relay: OutboxRelay | undefined;
   try {
+    // Registers this worker in process_leases (role worker): the CLI looks for it there before it queues.
+    const me = await processIdentity(ctx, 'worker');
     const synced = await schedules.syncAll();
     await host.start();
+    await scheduleHousekeeping(queues, me.id, opts.reconcileEveryMs ?? RECONCILE_EVERY_MS);
+    relay = startOutboxRelay(ctx, {
+      queues,
+      logger: logger.child({ component: 'outbox-relay' }),
+      ...(opts.relayIntervalMs !== undefined ? { intervalMs: opts.relayIntervalMs } : {}),
+    });
     const port = opts.metricsPort === undefined ? config.worker.metricsPort : opts.metricsPort;
     if (port !== null) {
       http = await startMetricsServer({
@@ -161,6 +221,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
       metrics_url: http?.url,
     });
   } catch (e) {
+    await relay?.stop().catch(() => {});
     await host.close(0).catch(() => {});
     await queues.close().catch(() => {});
     await Promise.all([closeConnection(consumer), closeConnection(producer)]);
@@ -175,7 +236,10 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     http,
     async close(deadlineMs = config.worker.shutdownTimeoutMs) {
       logger.info('worker stopping: no new jobs; waiting for jobs in hand', { deadline_ms: deadlineMs });
+      await within(deadlineMs, relay?.stop() ?? Promise.resolve());
       const finished = await host.close(deadlineMs);
+      // Our claims are free at once for another worker (no need to wait out the lease).
+      await within(2_000, stopProcessIdentity(ctx));
       await http?.close();
       await within(2_000, queues.close());
       await Promise.all([closeConnection(consumer), closeConnection(producer)]);
@@ -183,4 +247,28 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
       return finished;
     },
   };
+}
+
+/**
+ * Reconcile every minute and once now (a worker starting after a crash settles what the dead one left);
+ * the token maintenance sweep once a day. Schedulers are upserted by id, so every worker may do this.
+ */
+async function scheduleHousekeeping(queues: JobQueues, workerId: string, reconcileEveryMs: number) {
+  const { jobId: _r, ...reconcileOpts } = defaultJobOptions('reconcile');
+  await queues
+    .queue('reconcile')
+    .upsertJobScheduler(
+      'reconcile',
+      { every: reconcileEveryMs },
+      { name: reconcileJob.name, data: { v: reconcileJob.version }, opts: reconcileOpts },
+    );
+  await queues.enqueue(reconcileJob, { v: 1 }, { jobId: jobIdOf('reconcile-start', workerId) });
+  const { jobId: _m, ...maintenanceOpts } = defaultJobOptions('maintenance');
+  await queues
+    .queue('maintenance')
+    .upsertJobScheduler(
+      'maintenance-daily',
+      { every: MAINTENANCE_EVERY_MS },
+      { name: maintenanceSweepJob.name, data: { v: maintenanceSweepJob.version }, opts: maintenanceOpts },
+    );
 }

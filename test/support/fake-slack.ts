@@ -1,6 +1,6 @@
 /**
  * A minimal fake of Slack's Web API over real HTTP, for the worker's Slack handler: chat.postMessage
- * only, recording every call (with its arrival time) and answering 429 with Retry-After on demand.
+ * and chat.update only, recording every call (with its arrival time) and answering 429 with Retry-After on demand.
  * Point SLACK_API_URL at `url`. A fuller fake (conversations.*, views.*) can replace this one.
  */
 import { createServer, type IncomingMessage } from 'node:http';
@@ -66,6 +66,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       if (!req.headers.authorization?.startsWith('Bearer xoxb-')) {
         json(200, { ok: false, error: 'not_authed' });
+        return;
+      }
+      if (method === 'chat.update' && args.channel && args.ts) {
+        json(200, { ok: true, channel: args.channel, ts: args.ts, text: args.text });
         return;
       }
       if (method !== 'chat.postMessage') {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toPlanActionJson } from '../../domain/contract.js';
+import { runNowViaQueue } from '../../jobs/remote.js';
 import { planActions } from '../../ops/plan-actions.js';
 import { runNow, runNowJson } from '../../ops/run-now.js';
 import { validateFlags } from '../args.js';
@@ -17,13 +18,23 @@ export const runNowCommand = defineCommand({
   parse(values) {
     return validateFlags(scope, values, this.usage);
   },
-  run: async (env, input) =>
-    runNow(await env.context(), {
+  run: async (env, input) => {
+    const ctx = await env.context();
+    // With REDIS_URL a worker polls (it holds the Meta rate-limit budget with the other workers).
+    if (ctx.config.redisUrl) {
+      if (!env.json) env.io.err('… Handing the poll to a worker and waiting for it');
+      return runNowViaQueue(ctx, {
+        ...(input['ad-account'] ? { adAccount: input['ad-account'] } : {}),
+        actor: env.actor,
+      });
+    }
+    return runNow(ctx, {
       adAccount: input['ad-account'],
       actor: env.actor,
       trigger: 'cli',
       ...(env.json ? {} : { onProgress: (step: string) => env.io.err(`… ${step}`) }),
-    }),
+    });
+  },
   text(r) {
     const { high, medium, low } = r.counts;
     const currency = r.snapshot.account.currency;

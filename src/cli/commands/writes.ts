@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { runConfirmationViaQueue, withQueueClient } from '../../jobs/remote.js';
+import type { Confirmation } from '../../ops/execute.js';
 import { reconcile } from '../../ops/reconcile.js';
 import { executeActions, rollbackActions } from '../../ops/write-commands.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
@@ -50,16 +52,27 @@ export const executeActionsCommand = defineCommand({
       this.usage,
     );
   },
-  run: async (env, f) =>
-    executeActions(await env.context(), {
+  run: async (env, f) => {
+    const ctx = await env.context();
+    const input = {
       ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
       confirm: f.confirm,
       actor: env.actor,
       ...(f.plan ? { planId: f.plan } : {}),
-      onConfirmed: (c) => {
+      onConfirmed: (c: Confirmation) => {
         if (!env.json) env.io.out(`confirmation ${c.id}: ${c.targets.map((t) => t.key).join(', ')}`);
       },
-    }),
+    };
+    if (!ctx.config.redisUrl) return executeActions(ctx, input);
+    // With REDIS_URL a worker runs it; refused before anything is recorded when no worker is running.
+    return withQueueClient(ctx, async (client) => {
+      await client.ensureWorker('execute');
+      return executeActions(ctx, {
+        ...input,
+        runner: (id) => runConfirmationViaQueue(ctx, client, id, 'execute'),
+      });
+    });
+  },
   text(r) {
     const reasons = Object.entries(r.skippedBy)
       .map(([k, v]) => `${v} ${k}`)
@@ -110,16 +123,26 @@ export const rollbackActionsCommand = defineCommand({
       this.usage,
     );
   },
-  run: async (env, f) =>
-    rollbackActions(await env.context(), {
+  run: async (env, f) => {
+    const ctx = await env.context();
+    const input = {
       ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
       confirm: f.confirm,
       actor: env.actor,
       limit: f.limit,
-      onConfirmed: (c) => {
+      onConfirmed: (c: Confirmation) => {
         if (!env.json) env.io.out(`confirmation ${c.id}: undo ${c.targets.map((t) => t.key).join(', ')}`);
       },
-    }),
+    };
+    if (!ctx.config.redisUrl) return rollbackActions(ctx, input);
+    return withQueueClient(ctx, async (client) => {
+      await client.ensureWorker('rollback');
+      return rollbackActions(ctx, {
+        ...input,
+        runner: (id) => runConfirmationViaQueue(ctx, client, id, 'rollback'),
+      });
+    });
+  },
   text(r) {
     const lines = [`rolled_back=${r.rolled_back} refused=${r.refused} failed=${r.failed}`];
     for (const x of r.results) {

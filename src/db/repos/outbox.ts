@@ -136,3 +136,18 @@ export async function outboxByKey(db: Db, dedupeKey: string): Promise<OutboxRow 
   const [row] = await db.select().from(outbox).where(eq(outbox.dedupeKey, dedupeKey));
   return row;
 }
+
+export async function outboxById(db: Db, id: string): Promise<OutboxRow | undefined> {
+  const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+  return row;
+}
+
+/** Rows an owner has claimed and not finished: the relay's hand-offs it still watches. */
+export async function claimedOutboxOf(db: Db, owner: string, limit = 500): Promise<OutboxRow[]> {
+  return db
+    .select()
+    .from(outbox)
+    .where(and(eq(outbox.state, 'claimed'), eq(outbox.ownerId, owner)))
+    .orderBy(asc(outbox.claimedAt))
+    .limit(limit);
+}

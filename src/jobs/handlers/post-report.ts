@@ -66,24 +66,8 @@ export function postReportHandler(deps: PostReportDeps): JobHandler<typeof postR
     }
     const channel = agent.slackChannelId;
     const view = await loadReportView(db, payload);
-    const send = async (post: SlackPost) => {
-      await paceChannel(deps, run, channel, spacing);
-      try {
-        const out = await poster.post(post);
-        deps.metrics?.slackPosts.inc({ outcome: 'posted' });
-        return out;
-      } catch (e) {
-        if (e instanceof SlackRateLimitedError) {
-          deps.metrics?.slackPosts.inc({ outcome: 'rate_limited' });
-          const ms = e.retryAfterMs ?? 1_000;
-          run.logger.warn('slack rate limited: the slack queue waits as Slack asked', { retry_after_ms: ms });
-          await run.queues.queue('slack').rateLimit(ms);
-          throw new RateLimitError();
-        }
-        deps.metrics?.slackPosts.inc({ outcome: 'failed' });
-        throw e;
-      }
-    };
+    // The poster of the agent's own workspace (multi-workspace mode) posts, paced per channel.
+    const send = (post: SlackPost) => sendPaced({ ...deps, poster }, run, channel, post, spacing);
     const record = (kind: 'report' | 'queue', out: { channel: string; ts: string }, threadTs: string) =>
       recordSlackMessage(db, {
         id: newId('msg', deps.clock.now().getTime()),
@@ -123,10 +107,51 @@ export function postReportHandler(deps: PostReportDeps): JobHandler<typeof postR
 }
 
 /**
+ * Posts through the channel's pacing; a 429 rate-limits the whole slack queue for Retry-After and hands
+ * the job back (RateLimitError), so no worker sleeps while holding a job.
+ */
+export async function sendPaced(
+  deps: Pick<PostReportDeps, 'poster' | 'redis' | 'prefix' | 'metrics'>,
+  run: JobRun,
+  channel: string,
+  post: SlackPost,
+  spacingMs: number,
+): Promise<{ channel: string; ts: string }> {
+  if (!deps.poster) {
+    throw new AppError({
+      code: 'slack_not_configured',
+      verdict: 'invalid',
+      message: 'SLACK_BOT_TOKEN is not set: the worker cannot post to Slack.',
+    });
+  }
+  await paceChannel(deps, run, channel, spacingMs);
+  try {
+    const out = await deps.poster.post(post);
+    deps.metrics?.slackPosts.inc({ outcome: 'posted' });
+    return out;
+  } catch (e) {
+    if (e instanceof SlackRateLimitedError) {
+      deps.metrics?.slackPosts.inc({ outcome: 'rate_limited' });
+      const ms = e.retryAfterMs ?? 1_000;
+      run.logger.warn('slack rate limited: the slack queue waits as Slack asked', { retry_after_ms: ms });
+      await run.queues.queue('slack').rateLimit(ms);
+      throw new RateLimitError();
+    }
+    deps.metrics?.slackPosts.inc({ outcome: 'failed' });
+    throw e;
+  }
+}
+
+/**
  * Takes the channel's spacing token (a Redis key that lives `spacingMs`); when another post holds it,
  * moves the job to delayed until it lapses — other channels' jobs keep flowing meanwhile.
  */
-async function paceChannel(deps: PostReportDeps, run: JobRun, channel: string, spacingMs: number) {
+async function paceChannel(
+  deps: Pick<PostReportDeps, 'redis' | 'prefix' | 'metrics'>,
+  run: JobRun,
+  channel: string,
+  spacingMs: number,
+) {
   const key = `${deps.prefix}:slack-pace:${channel}`;
   const took = await deps.redis.set(key, run.job.id ?? '1', 'PX', spacingMs, 'NX');
   if (took === 'OK') return;

@@ -1,8 +1,10 @@
 import { desc, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import type { AgentRow } from '../../db/repos/agents.js';
+import { agentById } from '../../db/repos/agents.js';
+import { connectionById } from '../../db/repos/connections.js';
 import type { PlanActionRow, PlanRow } from '../../db/repos/plans.js';
-import { actionsOf } from '../../db/repos/plans.js';
+import { actionsOf, activePlan, planById } from '../../db/repos/plans.js';
 import { approvalDecisions } from '../../db/schema/index.js';
 import type { ActionStatus } from '../../domain/action-state.js';
 import type { ActionChange, Environment, PlanState, QueueActionView, QueueView } from '../blocks/types.js';
@@ -63,8 +65,7 @@ async function latestDecisions(db: Db, ids: string[]): Promise<Map<string, Lates
     .orderBy(desc(approvalDecisions.decidedAt), desc(approvalDecisions.id));
   for (const r of rows) {
     if (out.has(r.planActionId)) continue;
-    const reason = (r as { reason?: string | null }).reason ?? null;
-    out.set(r.planActionId, { by: slackUserOf(r.actor), at: r.decidedAt.toISOString(), reason });
+    out.set(r.planActionId, { by: slackUserOf(r.actor), at: r.decidedAt.toISOString(), reason: r.reason });
   }
   return out;
 }
@@ -94,4 +95,20 @@ function actionView(a: PlanActionRow, decision: LatestDecision | null): QueueAct
     decision: status === 'approved' || status === 'rejected' ? decision : null,
     outcome: DONE.has(status) ? { at: a.updatedAt.toISOString(), detail: a.reason } : null,
   };
+}
+
+/** The queue of a plan by id (the worker's jobs carry ids only); undefined when the plan or its agent is gone. */
+export async function loadQueueView(db: Db, planId: string, now: Date): Promise<QueueView | undefined> {
+  const plan = await planById(db, planId);
+  const agent = plan ? await agentById(db, plan.agentId) : undefined;
+  const connection = agent ? await connectionById(db, agent.connectionId) : undefined;
+  if (!plan || !agent || !connection) return undefined;
+  const active = await activePlan(db, agent.id);
+  return queueViewOf(db, {
+    plan,
+    agent,
+    environment: connection.environment,
+    now,
+    activePlanId: active && active.id !== plan.id ? active.id : null,
+  });
 }
