@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
-import { validateFlags } from '../args.js';
+import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 
 /** Runs the Slack app until SIGTERM or SIGINT, then shuts down gracefully and exits 0. */
@@ -8,17 +8,12 @@ export const serveCommand = defineCommand({
   name: 'serve',
   noAdAccount: true,
   summary: 'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT',
-  usage: 'metabuyer serve [--port N]',
+  usage: 'metabuyer serve [--port N] [--json]',
   flags: { port: { type: 'string', placeholder: 'N', description: 'HTTP port (default: PORT, else 3000)' } },
   parse(values) {
     return validateFlags(
       z.object({
-        port: z.coerce
-          .number({ message: 'must be a port number' })
-          .int('must be a whole number')
-          .min(0, 'must be 0–65535')
-          .max(65535, 'must be 0–65535')
-          .optional(),
+        port: wholeNumberFlag(0, 65535).optional(),
       }),
       values,
       this.usage,
