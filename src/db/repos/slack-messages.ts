@@ -77,7 +77,7 @@ export async function messageOfThread(
     .select()
     .from(slackMessages)
     .where(and(eq(slackMessages.channelId, channelId), eq(slackMessages.threadTs, threadTs)))
-    .orderBy(desc(slackMessages.postedAt));
+    .orderBy(desc(slackMessages.postedAt), desc(slackMessages.messageTs));
   return rows.find((r) => r.kind === 'queue' && r.planId) ?? rows.at(-1);
 }
 
@@ -87,7 +87,8 @@ export async function latestReportOf(db: Db, agentId: string): Promise<SlackMess
     .select()
     .from(slackMessages)
     .where(and(eq(slackMessages.agentId, agentId), eq(slackMessages.kind, 'report')))
-    .orderBy(desc(slackMessages.postedAt))
+    // Slack's ts orders messages even when our clock gives two posts the same instant.
+    .orderBy(desc(slackMessages.postedAt), desc(slackMessages.messageTs))
     .limit(1);
   return row;
 }

@@ -2,8 +2,10 @@ import type { AppContext } from '../../app/context.js';
 import { main } from '../../cli/main.js';
 import { findCommand } from '../../cli/registry.js';
 import type { Actor } from '../../domain/actor.js';
+import { type Capability, permits, type Roster } from '../../domain/policy.js';
 import { AppError, toAppError, UsageError } from '../../lib/errors.js';
 import { resolveFor } from '../../ops/agent-scope.js';
+import { rosterOf } from '../../ops/authorize.js';
 import { tokenize } from './tokenize.js';
 
 /**
@@ -66,7 +68,7 @@ export async function handleSlash(ctx: AppContext, req: SlashRequest): Promise<S
 
 async function plan(ctx: AppContext, req: SlashRequest): Promise<SlashPlan> {
   const [name = 'help', ...rest] = tokenize(req.text);
-  if (name === 'help' || name === '--help') return { kind: 'reply', text: helpFor() };
+  if (name === 'help' || name === '--help') return { kind: 'reply', text: await helpFor(ctx, req) };
   const kind = SLASH_COMMANDS[name];
   if (!kind) {
     if (ELSEWHERE[name]) return { kind: 'reply', text: ELSEWHERE[name]! };
@@ -130,10 +132,46 @@ function withoutFlag(argv: string[], flag: string): string[] {
   return out;
 }
 
-function helpFor(): string {
-  const lines = Object.keys(SLASH_COMMANDS).map((n) => {
+/** What each slash command asks of the policy (src/domain/policy.ts). */
+const NEEDS: Record<string, Capability> = {
+  status: 'view',
+  'action-log': 'view',
+  doctor: 'view',
+  'verify-use-cases': 'view',
+  'run-now': 'run',
+  'plan-actions': 'plan',
+  approve: 'approve',
+  clear: 'clear',
+  reject: 'reject',
+  'sync-approvals': 'sync_approvals',
+  setup: 'setup',
+  'pause-agent': 'pause',
+  'resume-agent': 'resume',
+  'execute-actions': 'confirm_execute',
+  'rollback-actions': 'confirm_rollback',
+};
+
+/** The commands this caller may use on the agent of this channel (all of them while there is none). */
+async function helpFor(ctx: AppContext, req: SlashRequest): Promise<string> {
+  let roster: Roster | null = null;
+  try {
+    const { agent } = await resolveFor(ctx, req.actor, {
+      slack: { workspaceId: req.teamId, channelId: req.channelId },
+    });
+    roster = rosterOf(agent);
+  } catch {
+    roster = null;
+  }
+  const names = Object.keys(SLASH_COMMANDS).filter((n) => {
+    const cap = NEEDS[n];
+    return !roster || !cap || permits(req.actor, cap, roster).allowed;
+  });
+  const lines = names.map((n) => {
     const c = findCommand(n);
     return `• \`/metabuyer ${n}\` ${c ? `— ${c.summary}` : ''}`;
   });
-  return ['*MetaBuyer* — what you can ask from Slack:', ...lines].join('\n');
+  const head = roster
+    ? '*MetaBuyer* — what you may do here:'
+    : '*MetaBuyer* — commands (no agent reports to this channel yet):';
+  return [head, ...lines].join('\n');
 }
