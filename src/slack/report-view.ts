@@ -48,9 +48,19 @@ export interface RenderedMessage {
  * thread). Block Kit renderers (src/slack/blocks) plug in here; the plain text one is the default.
  */
 export interface ReportRenderer {
-  report(view: ReportView): RenderedMessage;
+  report(view: ReportView, source: RenderSource): RenderedMessage | Promise<RenderedMessage>;
   /** Undefined when there is nothing to approve: no queue message is posted. */
-  queue(view: ReportView): RenderedMessage | undefined;
+  queue(
+    view: ReportView,
+    source: RenderSource,
+  ): RenderedMessage | undefined | Promise<RenderedMessage | undefined>;
+}
+
+/** What a renderer may read beyond the view: the database and the ids the job carries. */
+export interface RenderSource {
+  db: Db;
+  ids: { agentId: string; runId: string; planId: string | null };
+  now: Date;
 }
 
 export async function loadReportView(

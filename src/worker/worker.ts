@@ -37,7 +37,7 @@ import { AppError } from '../lib/errors.js';
 import { processIdentity, stopProcessIdentity } from '../ops/process-identity.js';
 import { botTokenForWorkspace } from '../slack/oauth/bot-token.js';
 import { type SlackPoster, WebApiPoster } from '../slack/poster.js';
-import { plainTextRenderer } from '../slack/report-text.js';
+import { blockKitRenderer } from '../slack/report-blocks.js';
 import type { ReportRenderer } from '../slack/report-view.js';
 import { type MetricsServer, probe, startMetricsServer } from './http.js';
 import { WorkerMetrics } from './metrics.js';
@@ -149,7 +149,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
         database,
         poster,
         ...(posterFor ? { posterFor } : {}),
-        renderer: opts.renderer ?? plainTextRenderer,
+        renderer: opts.renderer ?? blockKitRenderer,
         redis: producer,
         prefix,
         clock: ctx.clock,

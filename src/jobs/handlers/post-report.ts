@@ -66,6 +66,7 @@ export function postReportHandler(deps: PostReportDeps): JobHandler<typeof postR
     }
     const channel = agent.slackChannelId;
     const view = await loadReportView(db, payload);
+    const source = { db, ids: payload, now: deps.clock.now() };
     // The poster of the agent's own workspace (multi-workspace mode) posts, paced per channel.
     const send = (post: SlackPost) => sendPaced({ ...deps, poster }, run, channel, post, spacing);
     const record = (kind: 'report' | 'queue', out: { channel: string; ts: string }, threadTs: string) =>
@@ -88,11 +89,11 @@ export function postReportHandler(deps: PostReportDeps): JobHandler<typeof postR
       runId: payload.runId,
     });
     if (!report) {
-      const out = await send({ channel, ...deps.renderer.report(view) });
+      const out = await send({ channel, ...(await deps.renderer.report(view, source)) });
       report = await record('report', out, out.ts);
       posted++;
     }
-    const queueMessage = payload.planId ? deps.renderer.queue(view) : undefined;
+    const queueMessage = payload.planId ? await deps.renderer.queue(view, source) : undefined;
     if (queueMessage && payload.planId) {
       const existing = await postedMessage(db, { agentId: agent.id, kind: 'queue', planId: payload.planId });
       if (!existing) {

@@ -12,6 +12,7 @@ import { type FakeSlack, startFakeSlack } from '../../support/fake-slack.js';
 import { type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 import { removeQueues, uniquePrefix } from '../../support/redis.js';
 import { TEST_REDIS_URL } from '../../support/services.js';
+import { assertValidMessage } from '../../support/slack/block-kit.js';
 
 async function waitFor<T>(
   what: string,
@@ -87,7 +88,12 @@ describe('metabuyer worker: poll, plan, report', () => {
     expect(report!.args.text).toContain('MetaBuyer report for');
     expect(report!.args.thread_ts).toBeUndefined();
     expect(queue!.args.thread_ts).toBeDefined();
-    expect(queue!.args.text).toContain('A1:');
+    expect(queue!.args.text).toContain('Approval queue');
+    // The same Block Kit as /metabuyer run-now and plan-actions post, valid for Slack.
+    const blocksOf = (b: unknown) => (typeof b === 'string' ? JSON.parse(b) : b);
+    assertValidMessage({ text: report!.args.text, blocks: blocksOf(report!.args.blocks) });
+    assertValidMessage({ text: queue!.args.text, blocks: blocksOf(queue!.args.blocks) });
+    expect(JSON.stringify(blocksOf(queue!.args.blocks))).toContain('mb_approve_action');
     // One channel, two messages: the second waited out the channel's spacing (200 ms here) off the lock.
     expect(queue!.at - report!.at).toBeGreaterThanOrEqual(150);
 
