@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSlackApp, startSlackApp } from '../../../src/slack/app.js';
 import { CONFIRM_ACTION_ID, CONFIRM_BLOCK_ID } from '../../../src/slack/blocks/confirm-modal.js';
+import { EDIT_BLOCKS } from '../../../src/slack/blocks/edit-modals.js';
+import { ACTION_IDS } from '../../../src/slack/blocks/ids.js';
 import { type RunningWorker, startWorker } from '../../../src/worker/worker.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 import { uniquePrefix } from '../../support/redis.js';
@@ -275,6 +277,41 @@ describe('the operator conversation through signed Slack requests', () => {
     expect(
       slack.messagesIn(CHANNEL).some((m) => /confirmed \(sandbox\) to execute A1, A3/.test(m.text)),
     ).toBe(true);
+  });
+
+  it("shows App Home per viewer and saves an operator's edit, refusing a bad value with a field error", async () => {
+    await signer.appHomeOpened(OPS);
+    await signer.appHomeOpened(EVE);
+    const opsHome = await eventually(
+      () => slack.homeViews.get(OPS),
+      (v) => v !== undefined,
+    );
+    const eveHome = await eventually(
+      () => slack.homeViews.get(EVE),
+      (v) => v !== undefined,
+    );
+    // Slack stores a published view with its own ids; what the app sent must be valid Block Kit.
+    for (const call of slack.callsOf('views.publish')) assertValidView(call.args.view);
+    expect(JSON.stringify(opsHome.blocks)).toContain(ACTION_IDS.editTargets);
+    expect(JSON.stringify(eveHome.blocks)).not.toContain(ACTION_IDS.editTargets);
+
+    const opened = slack.callsOf('views.open').length;
+    await signer.homeAction({ user: OPS, viewId: opsHome.id, actionId: ACTION_IDS.editTargets });
+    const modal = (await eventually(
+      () => slack.callsOf('views.open')[opened],
+      (c) => c !== undefined,
+    ))!.args.view;
+    assertValidView(modal);
+    const cpa = (value: string) => ({
+      [EDIT_BLOCKS.targetCpa]: { value: { type: 'plain_text_input', value } },
+      [EDIT_BLOCKS.targetRoas]: { value: { type: 'plain_text_input', value: '1.8' } },
+    });
+    const bad = await signer.viewSubmission({ user: OPS, view: modal, values: cpa('abc') });
+    expect(bad.json.response_action).toBe('errors');
+    const good = await signer.viewSubmission({ user: OPS, view: modal, values: cpa('150') });
+    expect(good.status).toBe(200);
+    const config = (await expectOk(h.cli('setup', '--json'))).json().config;
+    expect(config.target_cpa).toBe(15000);
   });
 
   it('shows the action log and pauses the agent from Slack', async () => {
