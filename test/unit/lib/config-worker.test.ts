@@ -10,12 +10,22 @@ describe('worker configuration', () => {
     expect(c.worker.shutdownTimeoutMs).toBe(30_000);
   });
 
-  it('reads METRICS_PORT, the queue prefix and the shutdown deadline', () => {
+  it('reads METRICS_PORT, the queue prefix, the shutdown deadline and the CLI queue wait', () => {
     const c = parseConfig(
-      { METRICS_PORT: '9100', METABUYER_QUEUE_PREFIX: 'mb-staging', WORKER_SHUTDOWN_TIMEOUT_MS: '5000' },
+      {
+        METRICS_PORT: '9100',
+        METABUYER_QUEUE_PREFIX: 'mb-staging',
+        WORKER_SHUTDOWN_TIMEOUT_MS: '5000',
+        METABUYER_QUEUE_WAIT_MS: '30000',
+      },
       '/srv/app',
     );
-    expect(c.worker).toEqual({ metricsPort: 9100, queuePrefix: 'mb-staging', shutdownTimeoutMs: 5000 });
+    expect(c.worker).toEqual({
+      metricsPort: 9100,
+      queuePrefix: 'mb-staging',
+      shutdownTimeoutMs: 5000,
+      queueWaitMs: 30_000,
+    });
   });
 
   it('refuses a bad METRICS_PORT or a prefix with BullMQ’s separator, naming the variable', () => {
