@@ -31,8 +31,9 @@ export interface QueueToClose {
 
 /**
  * Queue messages posted since `since` still shown open (or expired) whose plan has since been
- * superseded or has expired by `now`. A superseded plan waits until its successor is posted (its queue
- * or its run's report, so the closed message can link to it), or `graceMs` after it was superseded.
+ * superseded or has expired by `now`. A superseded plan waits until its successor's queue is posted (so
+ * the closed message can link to it), or `graceMs` after it was superseded (a successor with nothing to
+ * approve posts no queue; the poster of its report closes the old one at once).
  */
 export async function queueMessagesToClose(
   db: Db,
@@ -40,10 +41,8 @@ export async function queueMessagesToClose(
 ): Promise<QueueToClose[]> {
   const shown = sql`coalesce(${slackMessages.shownState}, 'open')`;
   const successorPosted = sql`exists (
-    select 1 from ${plans} as next
-    join ${slackMessages} as posted on posted.agent_id = next.agent_id
-      and ((posted.kind = 'queue' and posted.plan_id = next.id) or (posted.kind = 'report' and posted.run_id = next.run_id))
-    where next.id = ${plans.supersededBy})`;
+    select 1 from ${slackMessages} as posted
+    where posted.kind = 'queue' and posted.plan_id = ${plans.supersededBy})`;
   const graceOver = new Date(input.now.getTime() - input.graceMs);
   const rows = await db
     .select({ messageId: slackMessages.id, planId: plans.id, status: plans.status })
