@@ -62,7 +62,8 @@ export async function queueMessagesToClose(
         ),
       ),
     )
-    .orderBy(slackMessages.postedAt)
+    // Newest first: a message Slack refuses for good (deleted, archived channel) never holds up the rest.
+    .orderBy(desc(slackMessages.postedAt))
     .limit(input.limit);
   return rows.map((r) => ({
     messageId: r.messageId,
