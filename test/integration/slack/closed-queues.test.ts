@@ -282,4 +282,25 @@ describe('closed approval queues', () => {
       blocks: slack.message(CHANNEL, third.messageTs)!.blocks,
     });
   }, 90_000);
+
+  it('closes the previous queue when /metabuyer plan-actions posts a new one from serve (found by the sweep)', async () => {
+    const third = (await queueRows())[2]!;
+    const before = okUpdatesOf(third.messageTs).length;
+    await expectOk(h.cli('run-now'));
+    const res = await signer.command({ user: ANA, channel: CHANNEL, text: 'plan-actions' });
+    expect(res.status).toBe(200);
+    const fourth = (await waitFor('the fourth approval queue', async () => (await queueRows())[3]))!;
+    await waitFor(
+      'the third queue superseded',
+      async () => (await rowOf(third.id)).shownState === 'superseded',
+    );
+    await sleep(1_000);
+    expect(okUpdatesOf(third.messageTs).length).toBe(before + 1);
+    const closed = slack.message(CHANNEL, third.messageTs)!;
+    assertValidMessage({ text: closed.text, blocks: closed.blocks });
+    expect(buttonsIn(closed)).toEqual([]);
+    expect(JSON.stringify(closed.blocks)).toContain(
+      `https://fake-workspace.slack.com/archives/${CHANNEL}/p${fourth.messageTs.replace('.', '')}`,
+    );
+  }, 90_000);
 });
