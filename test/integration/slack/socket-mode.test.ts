@@ -191,6 +191,27 @@ describe('serve over Socket Mode (SLACK_APP_TOKEN)', () => {
     expect(socket.problems).toEqual([]);
   });
 
+  it('stops with exit 1 and what to check when Slack refuses the app token, never printing it', async () => {
+    const wrong = 'xapp-1-A0FAKEAPP1-999-notthetokenslackknows0000000000';
+    const run = await runProcess(
+      ['serve', '--port', '0'],
+      processEnv(h, {
+        REDIS_URL: TEST_REDIS_URL,
+        METABUYER_QUEUE_PREFIX: prefix,
+        SLACK_BOT_TOKEN: FAKE_BOT_TOKEN,
+        SLACK_APP_TOKEN: wrong,
+        SLACK_API_URL: slack.apiUrl,
+        LOG_LEVEL: 'debug',
+      }),
+    );
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(
+      /Socket Mode could not connect to Slack \(.*invalid_auth\)\. Check SLACK_APP_TOKEN/,
+    );
+    expect(run.stdout + run.stderr).not.toContain('notthetokenslackknows');
+    expect(slack.callsOf('apps.connections.open').at(-1)).toMatchObject({ ok: false, error: 'invalid_auth' });
+  });
+
   it('refuses Socket Mode combined with the multi-workspace install, saying what to change', async () => {
     const run = await runProcess(
       ['serve', '--port', '0'],
