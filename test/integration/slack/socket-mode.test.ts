@@ -172,6 +172,47 @@ describe('serve over Socket Mode (SLACK_APP_TOKEN)', () => {
     ).toHaveLength(1);
   });
 
+  it('records an Approve button click on the queue, delivered as an interactive envelope', async () => {
+    const queue = slack.messagesIn(CHANNEL).find((m) => m.thread_ts && m.ts !== m.thread_ts)!;
+    const buttons = (queue.blocks ?? []).flatMap(
+      (b: { elements?: unknown[]; accessory?: unknown }) => b.elements ?? (b.accessory ? [b.accessory] : []),
+    ) as Array<{ action_id?: string; value?: string }>;
+    const approveA2 = buttons.find(
+      (e) => e.action_id === 'mb_approve_action' && e.value?.includes('A2'),
+    )?.value;
+    expect(approveA2, 'an Approve button for A2').toBeDefined();
+    const res = await signer.blockAction({
+      user: ANA,
+      channel: CHANNEL,
+      messageTs: queue.ts,
+      actionId: 'mb_approve_action',
+      value: approveA2!,
+      threadTs: queue.thread_ts!,
+    });
+    expect(res.status).toBe(200);
+    expect(signer.lastAck!.latencyMs).toBeLessThan(3_000);
+    const counts = await eventually(
+      async () => (await expectOk(h.cli('status', '--json'))).json().plan?.counts,
+      (c) => c?.approved === 2,
+    );
+    expect(counts.approved).toBe(2);
+  });
+
+  it('reconnects when Slack asks it to (a fresh URL from apps.connections.open) and keeps answering', async () => {
+    const opened = slack.callsOf('apps.connections.open').length;
+    socket.requestReconnect();
+    await eventually(
+      () => socket.connections,
+      (n) => n === 2,
+      30_000,
+    );
+    expect(socket.connections).toBe(2);
+    expect(slack.callsOf('apps.connections.open')).toHaveLength(opened + 1);
+    const res = await signer.command({ user: OPS, channel: CHANNEL, text: 'status' });
+    expect(res.json.response_type).toBe('ephemeral');
+    expect(signer.lastAck!.latencyMs).toBeLessThan(3_000);
+  });
+
   it('answers /healthz and /readyz on PORT, and serves no Slack request path there', async () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
