@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app/context.js';
 import { agentById } from '../db/repos/agents.js';
@@ -54,22 +54,29 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   const log = ctx.logger.child({ component: 'slack' });
   // Several workspaces install by OAuth (tokens in Postgres); otherwise one bot token from the environment.
   const install = slackInstallOptions(ctx);
-  const routes = [...healthRoutes(ctx), metaCallbackRoute(ctx)];
-  const socket = opts.appToken !== undefined;
-  if (socket && install) throw socketModeWithInstall();
-  const app = new App({
-    ...(socket
-      ? {
-          socketMode: true,
+  if (opts.appToken !== undefined && install) throw socketModeWithInstall();
+  const boltLog = boltLogger(log);
+  const socket =
+    opts.appToken === undefined
+      ? undefined
+      : new SocketModeReceiver({
           appToken: opts.appToken,
+          logger: boltLog,
+          logLevel: LogLevel.INFO,
           // The Socket Mode client calls apps.connections.open through its own WebClient: point it at
           // SLACK_API_URL too (GovSlack, tests), and let it retry as Slack's SDK does when reconnecting.
           installerOptions: { clientOptions: { slackApiUrl: opts.apiUrl } },
-        }
-      : { signingSecret: opts.signingSecret, customRoutes: routes }),
+        });
+  // In Socket Mode, ready also means connected: while the socket reconnects, Slack's traffic cannot arrive.
+  const routes = [
+    ...healthRoutes(ctx, socket ? { slack_socket: async () => socketConnected(socket) } : {}),
+    metaCallbackRoute(ctx),
+  ];
+  const app = new App({
+    ...(socket ? { receiver: socket } : { signingSecret: opts.signingSecret, customRoutes: routes }),
     ...(install ?? { token: opts.botToken }),
     clientOptions: { slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 } },
-    logger: boltLogger(log),
+    logger: boltLog,
     logLevel: LogLevel.INFO,
   });
   const uninstall = slackUninstallHandlers(ctx);
@@ -289,6 +296,11 @@ async function startSocketMode(
       await http.close();
     },
   };
+}
+
+function socketConnected(receiver: SocketModeReceiver): void {
+  if (!receiver.client.websocket?.isActive())
+    throw new Error('the Socket Mode connection to Slack is down (reconnecting)');
 }
 
 function socketModeWithInstall(): AppError {

@@ -200,7 +200,21 @@ describe('serve over Socket Mode (SLACK_APP_TOKEN)', () => {
 
   it('reconnects when Slack asks it to (a fresh URL from apps.connections.open) and keeps answering', async () => {
     const opened = slack.callsOf('apps.connections.open').length;
+    const readyz = async () => {
+      const r = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return {
+        status: r.status,
+        body: (await r.json()) as { checks: Record<string, { ok: boolean; detail?: string }> },
+      };
+    };
     socket.requestReconnect();
+    // Between the disconnect and the new socket (the SDK waits a few seconds), serve is not ready.
+    const gap = await eventually(readyz, (r) => r.status === 503, 4_000);
+    expect(gap.status).toBe(503);
+    expect(gap.body.checks.slack_socket).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/Socket Mode/),
+    });
     await eventually(
       () => socket.connections,
       (n) => n === 2,
@@ -211,14 +225,20 @@ describe('serve over Socket Mode (SLACK_APP_TOKEN)', () => {
     const res = await signer.command({ user: OPS, channel: CHANNEL, text: 'status' });
     expect(res.json.response_type).toBe('ephemeral');
     expect(signer.lastAck!.latencyMs).toBeLessThan(3_000);
+    expect((await readyz()).status).toBe(200);
   });
 
-  it('answers /healthz and /readyz on PORT, and serves no Slack request path there', async () => {
+  it('answers /healthz and /readyz (database, Redis and the socket) on PORT, and serves no Slack request path there', async () => {
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ ok: true });
     const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
     expect(ready.status).toBe(200);
+    expect(((await ready.json()) as { checks: unknown }).checks).toEqual({
+      database: { ok: true },
+      redis: { ok: true },
+      slack_socket: { ok: true },
+    });
     const events = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: '{}' });
     expect(events.status).toBe(404);
   });
