@@ -22,6 +22,7 @@ import { boltLogger } from './oauth/bolt-logger.js';
 import { slackInstallOptions, slackUninstallHandlers } from './oauth/install-options.js';
 import { publishQueue, publishReport } from './publish.js';
 import { startRoutesServer } from './routes-server.js';
+import { socketModeWithInstallError } from './serve-settings.js';
 import { handleSlash } from './slash/handle-slash.js';
 
 export interface SlackAppOptions {
@@ -54,7 +55,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   const log = ctx.logger.child({ component: 'slack' });
   // Several workspaces install by OAuth (tokens in Postgres); otherwise one bot token from the environment.
   const install = slackInstallOptions(ctx);
-  if (opts.appToken !== undefined && install) throw socketModeWithInstall();
+  if (opts.appToken !== undefined && install) throw socketModeWithInstallError();
   const boltLog = boltLogger(log);
   const socket =
     opts.appToken === undefined
@@ -301,15 +302,6 @@ async function startSocketMode(
 function socketConnected(receiver: SocketModeReceiver): void {
   if (!receiver.client.websocket?.isActive())
     throw new Error('the Socket Mode connection to Slack is down (reconnecting)');
-}
-
-function socketModeWithInstall(): AppError {
-  return new AppError({
-    code: 'serve_not_configured',
-    verdict: 'invalid',
-    message:
-      'Socket Mode (SLACK_APP_TOKEN) serves one workspace with SLACK_BOT_TOKEN; it cannot be combined with the multi-workspace install.',
-  });
 }
 
 /** Slack renders & < > as markup: escape them, and keep the CLI's aligned text aligned. */

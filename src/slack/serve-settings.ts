@@ -25,15 +25,7 @@ const NOT_CONFIGURED = 'serve_not_configured';
 export function serveSettings(config: Config): ServeSettings {
   const { slack } = config;
   const socket = slack.appToken !== undefined;
-  if (socket && slack.oauth) {
-    throw new AppError({
-      code: NOT_CONFIGURED,
-      verdict: 'invalid',
-      message:
-        'Socket Mode (SLACK_APP_TOKEN) serves one workspace with SLACK_BOT_TOKEN and cannot be combined with the multi-workspace install (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). For local development unset the three install variables and set SLACK_BOT_TOKEN; to serve the install, unset SLACK_APP_TOKEN and serve over HTTP.',
-      details: { variables: ['SLACK_APP_TOKEN', 'SLACK_CLIENT_ID'] },
-    });
-  }
+  if (socket && slack.oauth) throw socketModeWithInstallError();
   const needed: Array<[string, string | undefined]> = [
     ['DATABASE_URL', config.databaseUrl],
     ['REDIS_URL', config.redisUrl],
@@ -63,4 +55,15 @@ export function serveSettings(config: Config): ServeSettings {
     botToken: slack.botToken,
     apiUrl: slack.apiUrl,
   };
+}
+
+/** Socket Mode with the multi-workspace install: refused, saying what to unset either way. */
+export function socketModeWithInstallError(): AppError {
+  return new AppError({
+    code: NOT_CONFIGURED,
+    verdict: 'invalid',
+    message:
+      'Socket Mode (SLACK_APP_TOKEN) serves one workspace with SLACK_BOT_TOKEN and cannot be combined with the multi-workspace install (SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SLACK_STATE_SECRET). For local development unset the three install variables and set SLACK_BOT_TOKEN; to serve the install, unset SLACK_APP_TOKEN and serve over HTTP.',
+    details: { variables: ['SLACK_APP_TOKEN', 'SLACK_CLIENT_ID'] },
+  });
 }
