@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIRM_ACTION_ID, CONFIRM_BLOCK_ID } from '../../../src/slack/blocks/confirm-modal.js';
 import { type RunningWorker, startWorker } from '../../../src/worker/worker.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 import { processEnv, runProcess } from '../../support/processes.js';
@@ -196,6 +197,24 @@ describe('serve over Socket Mode (SLACK_APP_TOKEN)', () => {
       (c) => c?.approved === 2,
     );
     expect(counts.approved).toBe(2);
+  });
+
+  it('opens the confirmation modal from the slash command and answers a wrong word with a field error in the ack', async () => {
+    const opened = slack.callsOf('views.open').length;
+    await signer.command({ user: OPS, channel: CHANNEL, text: 'execute-actions' });
+    const call = await eventually(
+      () => slack.callsOf('views.open')[opened],
+      (c) => c !== undefined,
+    );
+    expect(call?.ok, 'views.open with the trigger_id of the envelope').toBe(true);
+    const wrong = await signer.viewSubmission({
+      user: OPS,
+      view: call!.args.view,
+      values: { [CONFIRM_BLOCK_ID]: { [CONFIRM_ACTION_ID]: { type: 'plain_text_input', value: 'live' } } },
+    });
+    expect(signer.lastAck!.latencyMs).toBeLessThan(3_000);
+    expect(wrong.json.response_action).toBe('errors');
+    expect(await h.writes()).toHaveLength(0);
   });
 
   it('reconnects when Slack asks it to (a fresh URL from apps.connections.open) and keeps answering', async () => {
