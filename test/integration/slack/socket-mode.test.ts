@@ -141,7 +141,10 @@ describe('serve over Socket Mode (SLACK_APP_TOKEN)', () => {
       relayIntervalMs: 200,
     });
     const queue = await eventually(
-      () => slack.messagesIn(CHANNEL).find((m) => m.thread_ts && m.ts !== m.thread_ts),
+      () =>
+        slack
+          .messagesIn(CHANNEL)
+          .find((m) => m.thread_ts && m.ts !== m.thread_ts && m.text.startsWith('Approval queue')),
       (m) => m !== undefined,
       60_000,
     );
@@ -174,7 +177,9 @@ describe('serve over Socket Mode (SLACK_APP_TOKEN)', () => {
   });
 
   it('records an Approve button click on the queue, delivered as an interactive envelope', async () => {
-    const queue = slack.messagesIn(CHANNEL).find((m) => m.thread_ts && m.ts !== m.thread_ts)!;
+    const queue = slack
+      .messagesIn(CHANNEL)
+      .find((m) => m.thread_ts && m.ts !== m.thread_ts && m.text.startsWith('Approval queue'))!;
     const buttons = (queue.blocks ?? []).flatMap(
       (b: { elements?: unknown[]; accessory?: unknown }) => b.elements ?? (b.accessory ? [b.accessory] : []),
     ) as Array<{ action_id?: string; value?: string }>;
