@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, type CustomRoute, LogLevel } from '@slack/bolt';
+import { App, type CustomRoute, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app/context.js';
 import { agentById } from '../db/repos/agents.js';
@@ -9,7 +9,7 @@ import { activePlan } from '../db/repos/plans.js';
 import { adoptUnboundAgents, ensureWorkspace } from '../db/repos/slack-workspaces.js';
 import { slackActor } from '../domain/actor.js';
 import { handleMetaOAuthCallback, META_OAUTH_CALLBACK_PATH } from '../http/meta-oauth-callback.js';
-import { toAppError } from '../lib/errors.js';
+import { AppError, toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { createLimiter } from '../lib/limiter.js';
 import { ACTION_IDS, CALLBACK_IDS, parseModalMetadata } from './blocks/ids.js';
@@ -22,40 +22,66 @@ import { healthRoutes } from './health.js';
 import { boltLogger } from './oauth/bolt-logger.js';
 import { slackInstallOptions, slackUninstallHandlers } from './oauth/install-options.js';
 import { publishQueue, publishReport } from './publish.js';
+import { startRoutesServer } from './routes-server.js';
+import { socketModeWithInstallError } from './serve-settings.js';
 import { handleSlash, precheckSlash, type SlashPlan } from './slash/handle-slash.js';
 
 /** Slash commands worked on at once; the rest wait their turn (their acks are already sent). */
 const SLASH_WORK_CONCURRENCY = 4;
 
 export interface SlackAppOptions {
-  signingSecret: string;
+  /** Verifies Slack's HTTP requests; unused in Socket Mode. */
+  signingSecret: string | undefined;
   /** Single-workspace mode; absent when the app is installed per workspace by OAuth. */
   botToken: string | undefined;
   apiUrl: string;
   port: number;
+  /** Socket Mode (local development): Slack's traffic arrives over a WebSocket opened with this xapp- token. */
+  appToken?: string | undefined;
 }
 
 export interface RunningSlackApp {
   app: App;
+  /** The HTTP port: Slack's request paths and health in HTTP mode, only health and callbacks in Socket Mode. */
   port: number;
+  mode: 'http' | 'socket';
   stop(): Promise<void>;
 }
 
 /**
  * The Slack front door: Bolt's HTTP receiver (signatures verified by Bolt; a forged or stale request
  * gets 401 and reaches no handler), the paths manifest.json names, and /healthz and /readyz.
+ * With an app token, Bolt's Socket Mode receiver takes Slack's traffic instead (the same listeners) and a
+ * small HTTP server keeps /healthz, /readyz and the Meta OAuth callback on the port.
  * Handlers parse, authorise through src/ops and render; none holds business logic.
  */
 export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Promise<RunningSlackApp> {
   const log = ctx.logger.child({ component: 'slack' });
   // Several workspaces install by OAuth (tokens in Postgres); otherwise one bot token from the environment.
   const install = slackInstallOptions(ctx);
+  if (opts.appToken !== undefined && install) throw socketModeWithInstallError();
+  const boltLog = boltLogger(log);
+  const socket =
+    opts.appToken === undefined
+      ? undefined
+      : new SocketModeReceiver({
+          appToken: opts.appToken,
+          logger: boltLog,
+          logLevel: LogLevel.INFO,
+          // The Socket Mode client calls apps.connections.open through its own WebClient: point it at
+          // SLACK_API_URL too (GovSlack, tests), and let it retry as Slack's SDK does when reconnecting.
+          installerOptions: { clientOptions: { slackApiUrl: opts.apiUrl } },
+        });
+  // In Socket Mode, ready also means connected: while the socket reconnects, Slack's traffic cannot arrive.
+  const routes = [
+    ...healthRoutes(ctx, socket ? { slack_socket: async () => socketConnected(socket) } : {}),
+    metaCallbackRoute(ctx),
+  ];
   const app = new App({
-    signingSecret: opts.signingSecret,
+    ...(socket ? { receiver: socket } : { signingSecret: opts.signingSecret, customRoutes: routes }),
     ...(install ?? { token: opts.botToken }),
     clientOptions: { slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 } },
-    customRoutes: [...healthRoutes(ctx), metaCallbackRoute(ctx)],
-    logger: boltLogger(log),
+    logger: boltLog,
     logLevel: LogLevel.INFO,
   });
   const uninstall = slackUninstallHandlers(ctx);
@@ -210,11 +236,18 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
     );
   });
 
-  const server = (await app.start(opts.port)) as Server;
-  const port = (server.address() as AddressInfo).port;
+  const listening = socket ? await startSocketMode(app, routes, opts.port) : await startHttp(app, opts.port);
+  const { port, stop } = listening;
+  const mode = socket ? 'socket' : 'http';
+  log.info(
+    socket
+      ? `slack: Socket Mode connected (SLACK_APP_TOKEN); HTTP on port ${port} serves only /healthz, /readyz and ${META_OAUTH_CALLBACK_PATH}`
+      : `slack: receiving Slack's requests over HTTP on port ${port}`,
+    { mode, port, api_url: opts.apiUrl },
+  );
   // Single-workspace mode: learn the installed team from the bot token, so agents can be bound to it.
   try {
-    if (install || !opts.botToken) return { app, port, stop: () => app.stop() as Promise<void> };
+    if (install || !opts.botToken) return { app, port, mode, stop };
     const auth = await app.client.auth.test({ token: opts.botToken });
     const { db } = await ctx.database();
     if (auth.team_id) {
@@ -229,7 +262,48 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   } catch (e) {
     log.warn('slack auth.test failed', { error: toAppError(e).message });
   }
-  return { app, port, stop: () => app.stop() as Promise<void> };
+  return { app, port, mode, stop };
+}
+
+async function startHttp(app: App, port: number): Promise<{ port: number; stop(): Promise<void> }> {
+  const server = (await app.start(port)) as Server;
+  return { port: (server.address() as AddressInfo).port, stop: () => app.stop() as Promise<void> };
+}
+
+/**
+ * HTTP first, so /healthz answers while the socket connects; then apps.connections.open and the
+ * WebSocket, resolved by Slack's `hello`. A refused token (invalid_auth, not_allowed_token_type) fails
+ * serve with what to check; the error never carries the token.
+ */
+async function startSocketMode(
+  app: App,
+  routes: CustomRoute[],
+  port: number,
+): Promise<{ port: number; stop(): Promise<void> }> {
+  const http = await startRoutesServer(routes, port);
+  try {
+    await app.start();
+  } catch (e) {
+    await http.close();
+    const why = toAppError(e).message;
+    throw new AppError({
+      code: 'slack_socket_mode_failed',
+      verdict: 'invalid',
+      message: `Socket Mode could not connect to Slack (${why}). Check SLACK_APP_TOKEN: an app-level token (xapp-…) with the connections:write scope, of an app with Socket Mode turned on.`,
+    });
+  }
+  return {
+    port: http.port,
+    stop: async () => {
+      await app.stop();
+      await http.close();
+    },
+  };
+}
+
+function socketConnected(receiver: SocketModeReceiver): void {
+  if (!receiver.client.websocket?.isActive())
+    throw new Error('the Socket Mode connection to Slack is down (reconnecting)');
 }
 
 /** Slack renders & < > as markup: escape them, and keep the CLI's aligned text aligned. */
