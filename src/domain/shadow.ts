@@ -93,7 +93,7 @@ export function shadowStatuses(
     const figures =
       m.precision === null
         ? 'no verdict of it could be judged yet'
-        : `measured ${pct(m.precision)} (interval ${pct(m.low)}–${pct(m.high)}) on ${m.verdicts} verdict${m.verdicts === 1 ? '' : 's'}`;
+        : `measured ${pct(m.precision)} (interval ${Math.round(m.low * 100)}–${pct(m.high)}) on ${m.verdicts} verdict${m.verdicts === 1 ? '' : 's'}`;
     if (m.verdicts < minCases) shadow(`${needs} on at least ${minCases} judged verdicts; ${figures}`);
     else if (m.low < min) shadow(`${needs}; ${figures}`);
   }
