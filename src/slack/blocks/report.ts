@@ -86,7 +86,7 @@ function shadowBlock(shadow: NonNullable<ReportView['shadow']>): Block | null {
   if (shadow.length === 0) return null;
   const shown = shadow.length > LIMITS.contextElements - 1 ? LIMITS.contextElements - 2 : shadow.length;
   const texts = [
-    `:ghost: *In shadow* — ${shadow.length === 1 ? 'this rule recommends' : 'these rules recommend'} but plans nothing:`,
+    `:ghost: *In shadow* — ${shadow.length === 1 ? 'this rule recommends but plans' : 'these rules recommend but plan'} nothing:`,
     ...shadow.slice(0, shown).map((s) => `\`${esc(s.rule)}\` — ${esc(clip(s.reason, SHADOW_REASON_MAX))}`),
   ];
   if (shown < shadow.length) texts.push(`and ${shadow.length - shown} more rules in shadow`);
