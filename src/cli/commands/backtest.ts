@@ -169,6 +169,8 @@ export const backtestCommand = defineCommand({
         severity: x.severity,
         level: x.level,
         entity_id: x.entityId,
+        /** It proposed an action (or would have, in shadow): a verdict the precision judges. */
+        would_act: (x.action ?? x.evidence.shadow?.wouldBe ?? null) !== null,
       })),
       planned_actions: d.plannedActions.map((a) => ({
         key: a.key,

@@ -44,7 +44,9 @@ describe('the shadow gate', () => {
     const weak = measured({ verdicts: 30, confirmed: 24, precision: 0.8, low: 0.63, high: 0.91 });
     const [s] = shadowStatuses(c, { high_cpa: weak }, NOW);
     expect(s).toMatchObject({ rule: 'high_cpa', required: 0.7, measured: weak });
-    expect(s!.reason).toBe('needs backtest precision ≥ 70 %; measured 80 % (interval 63–91 %) on 30 verdicts');
+    expect(s!.reason).toBe(
+      'needs backtest precision ≥ 70 %; measured 80 % (interval 63–91 %) on 30 verdicts',
+    );
   });
 
   it('needs the minimum number of judged verdicts, whatever their precision', () => {

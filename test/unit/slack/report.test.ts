@@ -186,7 +186,7 @@ describe('rules still in shadow', () => {
       }),
     );
     assertValidMessage(msg!);
-    const block = msg!.blocks.find((b) => JSON.stringify(b).includes('In shadow')) as {
+    const block = msg!.blocks.find((b) => JSON.stringify(b).includes('In shadow')) as unknown as {
       type: string;
       elements: Array<{ text: string }>;
     };
@@ -202,7 +202,7 @@ describe('rules still in shadow', () => {
     const shadow = Array.from({ length: 11 }, (_, i) => ({ rule: `rule_${i}`, reason: 'x'.repeat(400) }));
     const [msg] = renderReport(report({ shadow }));
     assertValidMessage(msg!);
-    const block = msg!.blocks.find((b) => JSON.stringify(b).includes('In shadow')) as {
+    const block = msg!.blocks.find((b) => JSON.stringify(b).includes('In shadow')) as unknown as {
       elements: Array<{ text: string }>;
     };
     expect(block.elements).toHaveLength(10);
