@@ -6,11 +6,17 @@
  * true CPA is above target is right; a raise of one below it is right.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { agentById } from '../../../src/db/repos/agents.js';
+import { connectionById } from '../../../src/db/repos/connections.js';
 import { precisionOf } from '../../../src/db/repos/rule-precision.js';
+import { runById } from '../../../src/db/repos/runs.js';
 import { agents } from '../../../src/db/schema/index.js';
 import { addDays, dateRange } from '../../../src/domain/dates.js';
+import { renderReport } from '../../../src/slack/blocks/report.js';
+import { reportViewOf } from '../../../src/slack/views/report-view.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 import { type Json, seedScenario } from '../../support/sim.js';
+import { assertValidMessage } from '../../support/slack/block-kit.js';
 
 // Far from target both ways: the label is what followed (the next 7 days' CPA), and an ad set whose true
 // CPA sits near the target is labelled by a coin flip, noise no interval on the verdicts covers.
@@ -226,6 +232,24 @@ describe('a rule that must show its precision on this account before it acts', (
     }>;
     expect(plan.some((a) => a.rule === 'high_cpa' && a.to === 'PAUSED')).toBe(true);
     expect(plan.some((a) => a.rule === 'scale_winner')).toBe(false);
+
+    // The Slack report of that run names the rule still in shadow and why, within Block Kit's schema.
+    const database = await db();
+    const runRow = (await runById(database, json.run.id))!;
+    const agent = (await agentById(database, agentId()))!;
+    const connection = (await connectionById(database, agent.connectionId))!;
+    const view = await reportViewOf(database, {
+      run: runRow,
+      agent,
+      connection,
+      planId: null,
+      now: new Date(NOW),
+    });
+    const [message] = renderReport(view);
+    assertValidMessage(message!);
+    const blocks = JSON.stringify(message!.blocks);
+    expect(blocks).toContain(':ghost: *In shadow* — this rule recommends but plans nothing:');
+    expect(blocks).toContain(`\`scale_winner\` — ${scale.reason}`);
 
     const text = (await expectOk(h.cli('run-now'))).stdout;
     expect(text).not.toContain('Measured rule precision again');
