@@ -264,20 +264,37 @@ describe('a rule that must show its precision on this account before it acts', (
       rule: 'high_cpa',
       reason: 'needs backtest precision ≥ 70 % on this account; measured under other targets; re-measuring',
     });
-    const text = (await expectOk(h.cli('run-now'))).stdout;
-    expect(text).toMatch(/Measured rule precision again on the days /);
+    const measuring = await expectOk(h.cli('run-now'));
+    const text = measuring.stdout;
+    expect(text).toMatch(/Measured rule precision again on the days 2026-1\d-\d\d–2026-11-\d\d /);
     expect(text).not.toContain('Shadow: high_cpa');
     const rows = await precisionOf(await db(), agentId());
     expect(rows.find((x) => x.rule === 'high_cpa')).toMatchObject({ source: 'poll', targetCpaMinor: 11_000 });
-    // Measured on the run's own read: one snapshot read, no second one.
     const status = (await expectOk(h.cli('status', '--json'))).json();
     expect(status.shadow.map((s: ShadowJson) => s.rule)).toEqual(['scale_winner']);
+
+    // Measured on the run's own read: one Graph call more than a run that does not measure (the ads'
+    // daily rows), not a second read of the account.
+    const calls = (t: string) => Number(/(\d+) Graph calls?\./.exec(t)![1]);
+    const plain = await expectOk(h.cli('run-now'));
+    expect(plain.stdout).not.toContain('Measured rule precision again');
+    expect(calls(text)).toBe(calls(plain.stdout) + 1);
   }, 60_000);
 
   it('--min-precision RULE=off removes a minimum, and the rule plans again', async () => {
     await expectOk(h.cli('setup', '--min-precision', 'scale_winner=off', '--apply'));
     const setup = (await expectOk(h.cli('setup', '--json'))).json();
-    expect(setup.config.min_precision_pct).toEqual({ high_cpa: 70 });
+    expect(setup.config).toMatchObject({
+      min_precision_pct: { high_cpa: 70 },
+      min_precision_cases: 10,
+      precision_remeasure_days: 7,
+      precision_stale_days: 30,
+    });
+    const shown = (await expectOk(h.cli('setup'))).stdout;
+    expect(shown).toMatch(/--min-precision: +high_cpa ≥ 70 %/);
+    expect(shown).toMatch(/--min-precision-cases: +10/);
+    const changed = (await expectOk(h.cli('setup', '--min-precision-cases', '20'))).stdout;
+    expect(changed).toMatch(/--min-precision-cases: +10 → 20/);
     const json = (await expectOk(h.cli('run-now', '--json'))).json();
     expect(json.shadow).toEqual([]);
   });
