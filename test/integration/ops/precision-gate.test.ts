@@ -12,10 +12,13 @@ import { precisionOf } from '../../../src/db/repos/rule-precision.js';
 import { runById } from '../../../src/db/repos/runs.js';
 import { agents } from '../../../src/db/schema/index.js';
 import { addDays, dateRange } from '../../../src/domain/dates.js';
+import { WORKER_ACTOR } from '../../../src/jobs/handlers/poll.js';
+import { planActions } from '../../../src/ops/plan-actions.js';
+import { runNow } from '../../../src/ops/run-now.js';
 import { renderReport } from '../../../src/slack/blocks/report.js';
 import { reportViewOf } from '../../../src/slack/views/report-view.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
-import { type Json, seedScenario } from '../../support/sim.js';
+import { ACCOUNT, type Json, seedScenario } from '../../support/sim.js';
 import { assertValidMessage } from '../../support/slack/block-kit.js';
 
 // Far from target both ways: the label is what followed (the next 7 days' CPA), and an ad set whose true
@@ -298,6 +301,17 @@ describe('a rule that must show its precision on this account before it acts', (
     const json = (await expectOk(h.cli('run-now', '--json'))).json();
     expect(json.shadow).toEqual([]);
   });
+
+  it('the scheduled poll measures again too, as the worker runs it, and its plan pauses', async () => {
+    await expectOk(h.cli('setup', '--target-roas', '2', '--apply'));
+    const polled = await runNow(h.ctx, { adAccount: ACCOUNT, trigger: 'schedule', actor: WORKER_ACTOR });
+    expect(polled.precisionMeasured).toMatchObject({ since: expect.any(String), until: expect.any(String) });
+    expect(polled.shadow).toEqual([]);
+    const rows = await precisionOf(await db(), agentId());
+    expect(rows.find((x) => x.rule === 'high_cpa')).toMatchObject({ source: 'poll', targetRoas: 2 });
+    const plan = await planActions(h.ctx, { adAccount: ACCOUNT, actor: WORKER_ACTOR });
+    expect(plan.plan.actions.some((a) => a.rule === 'high_cpa' && a.to === 'PAUSED')).toBe(true);
+  }, 60_000);
 
   async function db() {
     return (await h.ctx.database()).db;
