@@ -41,6 +41,13 @@ export interface SetupChanges {
   confidenceLevel?: number;
   /** Rules that recommend but never plan (shadow mode); [] puts every rule back to live. */
   shadowRules?: RuleId[];
+  /**
+   * Minimum backtest precision per rule, in whole percents (70 = 70 %); null removes a rule's minimum.
+   * Rules not named keep theirs.
+   */
+  minPrecision?: Partial<Record<RuleId, number | null>>;
+  /** Labelled verdicts a rule's measurement needs before its precision counts. */
+  minPrecisionCases?: number;
 }
 
 export interface SetupResult {
@@ -125,7 +132,19 @@ export async function setup(
   setGuard('approvalWaiverMaxDecreasePct', c.approvalWaiverMaxDecreasePct);
   setGuard('protectedEntityIds', c.protectedEntityIds);
   setGuard('protectedNamePatterns', c.protectedNamePatterns);
-  if (c.shadowRules !== undefined) draft.shadow = { ...current.shadow, rules: c.shadowRules };
+  if (c.shadowRules !== undefined || c.minPrecision !== undefined || c.minPrecisionCases !== undefined) {
+    const minPrecision: Partial<Record<RuleId, number>> = { ...current.shadow.minPrecision };
+    for (const [rule, pct] of Object.entries(c.minPrecision ?? {}) as Array<[RuleId, number | null]>) {
+      if (pct === null) delete minPrecision[rule];
+      else minPrecision[rule] = pct / 100;
+    }
+    draft.shadow = {
+      ...current.shadow,
+      ...(c.shadowRules !== undefined ? { rules: c.shadowRules } : {}),
+      minPrecision,
+      ...(c.minPrecisionCases !== undefined ? { minPrecisionCases: c.minPrecisionCases } : {}),
+    };
+  }
 
   const parsed = storedAgentConfigSchema.safeParse(draft);
   if (!parsed.success) {
@@ -237,7 +256,20 @@ export function describeConfig(c: StoredAgentConfig): Record<string, unknown> {
     protected_entity_ids: c.guardrails.protectedEntityIds,
     protected_name_patterns: c.guardrails.protectedNamePatterns,
     shadow_rules: c.shadow.rules,
+    min_precision_pct: minPrecisionPct(c.shadow.minPrecision),
+    min_precision_cases: c.shadow.minPrecisionCases,
+    precision_remeasure_days: c.shadow.remeasureAfterDays,
+    precision_stale_days: c.shadow.staleAfterDays,
   };
+}
+
+/** Minimum precisions as whole percents, in rule-id order ({high_cpa: 70}). */
+export function minPrecisionPct(m: Partial<Record<RuleId, number>>): Record<string, number> {
+  return Object.fromEntries(
+    (Object.entries(m) as Array<[RuleId, number]>)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([rule, p]) => [rule, Math.round(p * 1000) / 10]),
+  );
 }
 
 /** Slack channel ids: public (C…) or private (G…), bounded like every id that enters. */

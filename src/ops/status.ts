@@ -2,9 +2,12 @@ import type { AppContext } from '../app/context.js';
 import { actionsOf, activePlan } from '../db/repos/plans.js';
 import { latestRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
+import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
+import { storedPrecision } from './rule-precision.js';
+import { minPrecisionPct } from './setup.js';
 
 export interface StatusResult {
   adAccountId: string;
@@ -28,6 +31,11 @@ export interface StatusResult {
   schedule: 'scheduled' | 'not_scheduled' | 'halted' | 'disabled';
   token: { mode: string; expiresAt: string | null; expiresInDays: number | null };
   plan: { id: string; expiresAt: string; expired: boolean; counts: Record<string, number> } | null;
+  /** Minimum backtest precision per rule, in whole percents, and the judged verdicts it needs. */
+  minPrecisionPct: Record<string, number>;
+  minPrecisionCases: number;
+  /** Rules in shadow now, and why, on the stored measurements (src/domain/shadow.ts). */
+  shadow: ShadowStatus[];
 }
 
 export async function status(
@@ -42,6 +50,7 @@ export async function status(
   const counts: Record<string, number> = {};
   if (plan) for (const a of await actionsOf(db, plan.id)) counts[a.status] = (counts[a.status] ?? 0) + 1;
   const config = agentConfigOf(agent);
+  const shadow = shadowStatuses(config, await storedPrecision(db, agent.id), now.toISOString());
   // Only what a worker has actually scheduled is promised; nothing is inferred from the interval.
   const schedule: StatusResult['schedule'] = agent.halted
     ? 'halted'
@@ -89,5 +98,8 @@ export async function status(
           counts,
         }
       : null,
+    minPrecisionPct: minPrecisionPct(config.shadow.minPrecision),
+    minPrecisionCases: config.shadow.minPrecisionCases,
+    shadow,
   };
 }

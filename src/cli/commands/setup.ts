@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SLACK_TEAM_ID, SLACK_USER_ID } from '../../domain/actor.js';
-import { RULE_IDS } from '../../domain/recommendation.js';
+import { RULE_IDS, type RuleId } from '../../domain/recommendation.js';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
 import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -25,6 +25,55 @@ const slackUsers = z
   .max(2_000, 'is too long (at most 100 Slack user ids)')
   .pipe(list(z.string().regex(SLACK_USER_ID, 'must be Slack user ids such as U012AB3CD')))
   .pipe(z.array(z.string()).max(100, 'may name at most 100 people'));
+
+/**
+ * `--min-precision high_cpa=70,low_roas=60`: whole percents from 1 to 100, `off` to remove a rule's
+ * minimum. Each rule at most once; every part judged, so a typo changes nothing.
+ */
+const minPrecisionFlag = z
+  .string()
+  .max(1_000, 'is too long')
+  .transform((s, ctx) => {
+    const out: Partial<Record<RuleId, number | null>> = {};
+    const parts = s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (parts.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'needs RULE=PERCENT, e.g. high_cpa=70 (or high_cpa=off)' });
+      return z.NEVER;
+    }
+    for (const part of parts) {
+      const m = /^([a-z_]+)=(.*)$/.exec(part);
+      if (!m) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be RULE=PERCENT, e.g. high_cpa=70 (got "${part.slice(0, 40)}")`,
+        });
+        return z.NEVER;
+      }
+      const rule = m[1] as RuleId;
+      if (!(RULE_IDS as readonly string[]).includes(rule)) {
+        ctx.addIssue({ code: 'custom', message: `must name rule ids: ${RULE_IDS.join(', ')}` });
+        return z.NEVER;
+      }
+      if (rule in out) {
+        ctx.addIssue({ code: 'custom', message: `names ${rule} twice` });
+        return z.NEVER;
+      }
+      const value = m[2]!.trim();
+      if (value === 'off') {
+        out[rule] = null;
+        continue;
+      }
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100) {
+        ctx.addIssue({ code: 'custom', message: `must give ${rule} a whole percent from 1 to 100, or off` });
+        return z.NEVER;
+      }
+      out[rule] = Number(value);
+    }
+    return out;
+  });
 
 const flagsSchema = z.object({
   'ad-account': z.string().optional(),
@@ -68,13 +117,15 @@ const flagsSchema = z.object({
     )
     .pipe(z.array(z.enum(RULE_IDS, { message: `must be rule ids: ${RULE_IDS.join(', ')}` })))
     .optional(),
+  'min-precision': minPrecisionFlag.optional(),
+  'min-precision-cases': int(1, 1000).optional(),
 });
 
 export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--ad-account ID] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--min-precision RULE=PCT,…] [--min-precision-cases N] [--ad-account ID] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {
@@ -144,6 +195,17 @@ export const setupCommand = defineCommand({
       placeholder: 'GLOB,GLOB',
       description: 'names never touched, e.g. "*brand*"',
     },
+    'min-precision': {
+      type: 'string',
+      placeholder: 'RULE=PCT,…',
+      description:
+        'backtest precision (%) a rule must show on this account before it proposes actions, e.g. high_cpa=70; RULE=off removes',
+    },
+    'min-precision-cases': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'judged verdicts a precision needs before it counts (10)',
+    },
   },
   parse(values) {
     return validateFlags(flagsSchema, values, this.usage);
@@ -178,6 +240,8 @@ export const setupCommand = defineCommand({
         protectedEntityIds: f['protect-ids'],
         protectedNamePatterns: f['protect-names'],
         shadowRules: f['shadow-rules'],
+        minPrecision: f['min-precision'],
+        minPrecisionCases: f['min-precision-cases'],
       },
     }),
   text(r) {
@@ -221,6 +285,11 @@ const LABELS: Record<string, string> = {
   approval_waiver_max_decrease_pct: '--approval-waiver-pct',
   protected_entity_ids: '--protect-ids',
   protected_name_patterns: '--protect-names',
+  shadow_rules: '--shadow-rules',
+  min_precision_pct: '--min-precision',
+  min_precision_cases: '--min-precision-cases',
+  precision_remeasure_days: 'precision re-measured after (days)',
+  precision_stale_days: 'precision too old after (days)',
 };
 
 function showSetting(field: string, v: unknown, currency: string): string {
@@ -229,6 +298,10 @@ function showSetting(field: string, v: unknown, currency: string): string {
   if (v === null || v === undefined) return 'not set';
   if (field === 'target_cpa' && typeof v === 'number') return money(v, currency);
   if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => shown(String(x))).join(', ');
+  if (field === 'min_precision_pct' && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, number>);
+    return entries.length === 0 ? 'none' : entries.map(([rule, p]) => `${rule} ≥ ${p} %`).join(', ');
+  }
   return shown(String(v));
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shadowJson } from '../../ops/run-now.js';
 import { type StatusResult, status } from '../../ops/status.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -70,6 +71,18 @@ export const statusCommand = defineCommand({
         }`,
       ],
       ['Plan', plan],
+      [
+        'Min precision',
+        Object.keys(r.minPrecisionPct).length === 0
+          ? 'none (every rule proposes actions unless in shadow)'
+          : `${Object.entries(r.minPrecisionPct)
+              .map(([rule, p]) => `${rule} ≥ ${p} %`)
+              .join(', ')} on at least ${r.minPrecisionCases} judged verdicts`,
+      ],
+      ...r.shadow.map((s, i): [string, string] => [
+        i === 0 ? 'In shadow' : '',
+        `${s.rule}: ${shown(s.reason)}`,
+      ]),
     ]);
   },
   json: (r) => ({
@@ -101,5 +114,8 @@ export const statusCommand = defineCommand({
     plan: r.plan
       ? { id: r.plan.id, expires_at: r.plan.expiresAt, expired: r.plan.expired, counts: r.plan.counts }
       : null,
+    min_precision_pct: r.minPrecisionPct,
+    min_precision_cases: r.minPrecisionCases,
+    shadow: r.shadow.map(shadowJson),
   }),
 });

@@ -66,6 +66,8 @@ export interface ReportView {
   banners: ReportBanners;
   /** The plan the approval queue shows, when one was built. */
   planId?: string | null;
+  /** Rules the run kept in shadow (they recommend, plan nothing), and why. */
+  shadow?: ReadonlyArray<{ rule: string; reason: string }>;
 }
 
 export interface ActionDecisionView {
