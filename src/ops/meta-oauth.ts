@@ -145,6 +145,8 @@ export type CallbackOutcome =
   | {
       ok: true;
       teamId: string;
+      /** The Slack user who pressed Connect with Facebook: their App Home now offers the accounts. */
+      userId: string;
       channelId: string | null;
       metaUserId: string | null;
       accounts: OfferedAdAccount[];
@@ -286,6 +288,7 @@ async function exchangeAndStore(
   return done({
     ok: true,
     teamId: st.slackTeamId,
+    userId: st.slackUserId,
     channelId: st.slackChannelId,
     metaUserId: grant.info.userId,
     accounts,
