@@ -6,6 +6,7 @@ describe('the callback pages', () => {
     const page = renderOutcome({
       ok: true,
       teamId: 'T0TEAM',
+      userId: 'U0USER01',
       channelId: 'C0CHAN"><script>',
       metaUserId: '1',
       accounts: [
