@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app/context.js';
 import { agentById } from '../db/repos/agents.js';
 import { connectionById } from '../db/repos/connections.js';
@@ -11,14 +11,17 @@ import { slackActor } from '../domain/actor.js';
 import { handleMetaOAuthCallback, META_OAUTH_CALLBACK_PATH } from '../http/meta-oauth-callback.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import type { CallbackOutcome } from '../ops/meta-oauth.js';
 import { ACTION_IDS, CALLBACK_IDS, parseModalMetadata } from './blocks/ids.js';
 import { firstDelivery } from './event-dedupe.js';
 import { isDecisionButton, onDecisionButton } from './handlers/buttons.js';
 import { onConfirmSubmit, prepareConfirmModal } from './handlers/confirm.js';
 import { onThreadReply } from './handlers/decisions.js';
 import { onEditSubmit, onHomeButton, publishHome } from './handlers/home.js';
+import { HOME_CONNECT_ACTIONS, onConnectTokenSubmit, onHomeConnectAction } from './handlers/home-connect.js';
 import { healthRoutes } from './health.js';
 import { boltLogger } from './oauth/bolt-logger.js';
+import { botTokenForWorkspace } from './oauth/bot-token.js';
 import { slackInstallOptions, slackUninstallHandlers } from './oauth/install-options.js';
 import { publishQueue, publishReport } from './publish.js';
 import { handleSlash } from './slash/handle-slash.js';
@@ -50,7 +53,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
     signingSecret: opts.signingSecret,
     ...(install ?? { token: opts.botToken }),
     clientOptions: { slackApiUrl: opts.apiUrl, retryConfig: { retries: 0 } },
-    customRoutes: [...healthRoutes(ctx), metaCallbackRoute(ctx)],
+    customRoutes: [...healthRoutes(ctx), metaCallbackRoute(ctx, opts.apiUrl)],
     logger: boltLogger(log),
     logLevel: LogLevel.INFO,
   });
@@ -153,6 +156,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       trigger_id?: string;
       channel?: { id?: string };
       container?: { channel_id?: string };
+      view?: { state?: { values?: unknown } };
     };
     const teamId = b.team?.id ?? b.user.team_id ?? '';
     const a = action as unknown as { action_id: string; value?: string; action_ts: string };
@@ -170,6 +174,17 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
         return;
       }
       if (a.action_id === ACTION_IDS.openExecute) return;
+      if (HOME_CONNECT_ACTIONS.has(a.action_id)) {
+        await onHomeConnectAction(ctx, client, {
+          actionId: a.action_id,
+          teamId,
+          userId: b.user.id,
+          triggerId: b.trigger_id ?? '',
+          value: a.value,
+          viewState: b.view?.state?.values,
+        });
+        return;
+      }
       await onHomeButton(ctx, client, {
         actionId: a.action_id,
         teamId,
@@ -182,8 +197,23 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   });
 
   app.view(/^mb_/, async ({ ack, body, view, client }) => {
-    const meta = parseModalMetadata(view.private_metadata);
     const teamId = body.team?.id ?? body.user.team_id ?? '';
+    if (view.callback_id === CALLBACK_IDS.connectToken) {
+      const answer = await onConnectTokenSubmit(ctx, client, {
+        teamId,
+        userId: body.user.id,
+        values: view.state.values as never,
+      }).catch((e) => {
+        log.warn('token connect failed', { error: ctx.redactor.string(toAppError(e).message) });
+        return {
+          response_action: 'errors' as const,
+          errors: { _: 'MetaBuyer could not connect; nothing was stored.' },
+        };
+      });
+      await ack(answer as never);
+      return;
+    }
+    const meta = parseModalMetadata(view.private_metadata);
     if (!meta) {
       await ack({
         response_action: 'errors',
@@ -236,14 +266,29 @@ export function codeBlock(text: string): string {
   return safe.includes('\n') ? `\`\`\`${safe}\`\`\`` : safe;
 }
 
-/** `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. */
-function metaCallbackRoute(ctx: AppContext): CustomRoute {
+/**
+ * `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. A
+ * stored login re-publishes the App Home of the user who pressed Connect with Facebook (with its own
+ * workspace's bot token), so the account choice is waiting when they switch back to Slack.
+ */
+function metaCallbackRoute(ctx: AppContext, apiUrl: string): CustomRoute {
+  const log = ctx.logger.child({ component: 'meta-oauth' });
+  const republish = async (o: CallbackOutcome): Promise<void> => {
+    if (!o.ok) return;
+    try {
+      const token = await botTokenForWorkspace(ctx, o.teamId);
+      const client = new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } });
+      await publishHome(ctx, client, o.teamId, o.userId);
+    } catch (e) {
+      log.warn('home not re-published after the Facebook login', { error: toAppError(e).message });
+    }
+  };
   return {
     path: META_OAUTH_CALLBACK_PATH,
     method: ['GET'],
     handler: (req, res) => {
       const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-      void handleMetaOAuthCallback(ctx, query).then((page) => {
+      void handleMetaOAuthCallback(ctx, query, { onOutcome: republish }).then((page) => {
         res.writeHead(page.status, {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',
