@@ -190,6 +190,12 @@ export async function handleMetaOAuthCallback(
     return renderOutcome(outcome);
   } catch (e) {
     ctx.logger.error('meta oauth callback failed', { code: toAppError(e).code });
-    return renderOutcome({ ok: false, problem: 'exchange_failed', teamId: null, channelId: null });
+    return renderOutcome({
+      ok: false,
+      problem: 'exchange_failed',
+      teamId: null,
+      userId: null,
+      channelId: null,
+    });
   }
 }

@@ -158,6 +158,7 @@ export type CallbackOutcome =
       problem: CallbackProblem;
       /** Known once the state was recognised: where to send the person back to. */
       teamId: string | null;
+      userId: string | null;
       channelId: string | null;
       /** Permissions missing (missing_permission). */
       missing?: string[];
@@ -185,6 +186,7 @@ export async function completeMetaOAuth(
     ok: false,
     problem,
     teamId: st?.slackTeamId ?? null,
+    userId: st?.slackUserId ?? null,
     channelId: st?.slackChannelId ?? null,
     ...(missing ? { missing } : {}),
   });

@@ -267,14 +267,16 @@ export function codeBlock(text: string): string {
 }
 
 /**
- * `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. A
- * stored login re-publishes the App Home of the user who pressed Connect with Facebook (with its own
- * workspace's bot token), so the account choice is waiting when they switch back to Slack.
+ * `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. It
+ * re-publishes the App Home of the user who pressed Connect with Facebook (with its own workspace's bot
+ * token): after a login the account choice is waiting when they switch back to Slack; after a cancel or
+ * a failure the Home carries a fresh login link, since the old one is spent.
  */
 function metaCallbackRoute(ctx: AppContext, apiUrl: string): CustomRoute {
   const log = ctx.logger.child({ component: 'meta-oauth' });
   const republish = async (o: CallbackOutcome): Promise<void> => {
-    if (!o.ok) return;
+    // Success: the account choice. Failure of a state we issued: a fresh login link (that one is spent).
+    if (!o.teamId || !o.userId) return;
     try {
       const token = await botTokenForWorkspace(ctx, o.teamId);
       const client = new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } });

@@ -71,8 +71,14 @@ export async function onHomeConnectAction(
       return chooseFromHome(ctx, client, actor, input);
     case ACTION_IDS.disconnect:
       return disconnectFromHome(ctx, client, actor, input);
+    case ACTION_IDS.connectFacebook:
+    case ACTION_IDS.reconnectFacebook:
+      // Slack opens the link in the browser by itself; the Home gets a fresh link, as this one is now
+      // in use (each login link works once).
+      await publishHome(ctx, client, input.teamId, input.userId);
+      return;
     default:
-      // Connect with Facebook / Reconnect open the browser by themselves; the pickers are read on Choose.
+      // The channel and environment pickers are read when Choose is pressed.
       return;
   }
 }

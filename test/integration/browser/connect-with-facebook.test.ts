@@ -185,6 +185,7 @@ describe('Connect with Facebook from App Home', () => {
     h = await startConnectWorld({ slack: true });
     s = h.slack!;
     h.clock.set(START);
+    tab = await browser.newPage();
   });
   afterAll(async () => {
     await tab?.close();
@@ -206,7 +207,10 @@ describe('Connect with Facebook from App Home', () => {
   }
   const published = () => s.fake.callsOf('views.publish');
   /** What the app sent (Slack stores it with its own id, hash and state). */
-  const sentTo = (user: string) => published().filter((c) => c.args.user_id === user).at(-1)!.args.view;
+  const sentTo = (user: string) =>
+    published()
+      .filter((c) => c.args.user_id === user)
+      .at(-1)!.args.view;
   async function homeOf(user: string): Promise<Json> {
     const before = published().length;
     await s.signer.appHomeOpened(user);
@@ -225,6 +229,22 @@ describe('Connect with Facebook from App Home', () => {
     return r.rows ?? r;
   }
 
+  it('Cancel from Home: a page saying nothing was connected, and Home gets a fresh login link', async () => {
+    const home = await homeOf(ALICE.id);
+    const spent = find(home, ACTION_IDS.connectFacebook).url;
+    await tab.goto(spent);
+    await tab.click('#cancel');
+    await tab.waitForURL(new RegExp(`^${h.publicUrl}/meta/oauth/callback`));
+    await expect(tab.locator('#title').textContent()).resolves.toBe('Facebook login cancelled');
+    const fresh = await eventually(
+      () => find(s.fake.homeViews.get(ALICE.id), ACTION_IDS.connectFacebook)?.url,
+      (u) => u !== spent,
+    );
+    expect(new URL(fresh).searchParams.get('state')).not.toBe(new URL(spent).searchParams.get('state'));
+    expect(await query(sql`select id from meta_oauth_grants`)).toHaveLength(0);
+    expect(await query(sql`select id from meta_connections`)).toHaveLength(0);
+  });
+
   it('operator: Home button → dialog → Continue → callback page → account picked in Home → agent, first status, run-now', async () => {
     const home = await homeOf(ALICE.id);
     const connect = find(home, ACTION_IDS.connectFacebook);
@@ -232,7 +252,6 @@ describe('Connect with Facebook from App Home', () => {
     const dialog = new URL(connect.url);
     expect(`${dialog.origin}${dialog.pathname}`).toBe(`${h.sim.url}/v26.0/dialog/oauth`);
 
-    tab = await browser.newPage();
     await tab.goto(connect.url);
     await expect(tab.locator('#user').textContent()).resolves.toContain('Sim User 900000000000002');
     await tab.click('#continue');
