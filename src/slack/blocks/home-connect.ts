@@ -74,7 +74,7 @@ function pickerBlocks(connect: HomeConnectView): Block[] {
         type: 'radio_buttons',
         action_id: ACTION_IDS.pickEnvironment,
         options: [SANDBOX_OPTION, LIVE_OPTION],
-        initial_option: SANDBOX_OPTION,
+        initial_option: picker.environment === 'live' ? LIVE_OPTION : SANDBOX_OPTION,
       },
     ]),
   );

@@ -177,6 +177,8 @@ export interface HomeConnectView {
     accounts: HomeOfferedAccount[];
     /** Where the agent reports: preselected in the channel picker. */
     channelId: string | null;
+    /** Preselected: sandbox, or the environment the workspace's account had (a reconnect). */
+    environment: Environment;
     tokenExpiresAt: string | null;
   } | null;
   /** A problem to show above the choice (the login could not list accounts…). */

@@ -56,7 +56,9 @@ export async function publishHome(
   if (mayConnectFrom(viewer, agents)) {
     const channelId =
       found?.agent.slackChannelId ?? agents.find((a) => a.agent.slackChannelId)?.agent.slackChannelId ?? null;
-    view.connect = await homeConnectOf(ctx, viewer, { channelId });
+    // A reconnect keeps what the account had; a new connection is sandbox unless live is picked.
+    const environment = agents.find((a) => a.connection)?.connection?.environment ?? 'sandbox';
+    view.connect = await homeConnectOf(ctx, viewer, { channelId, environment });
   }
   if (opts.problem) view.notice = opts.problem;
   await client.views.publish({ user_id: userId, view: renderHome(view) as never });

@@ -90,7 +90,7 @@ export function connectionViewOf(agent: AgentRow, c: ConnectionRow, now: Date): 
 export async function homeConnectOf(
   ctx: AppContext,
   viewer: Actor,
-  input: { channelId: string | null },
+  input: { channelId: string | null; environment?: 'sandbox' | 'live' },
 ): Promise<HomeConnectView> {
   let dialogUrl: string | null = null;
   try {
@@ -112,6 +112,7 @@ export async function homeConnectOf(
           currency: a.currency,
         })),
         channelId: offered.channelId ?? input.channelId,
+        environment: input.environment ?? 'sandbox',
         tokenExpiresAt: offered.tokenExpiresAt,
       },
       problem: null,

@@ -98,6 +98,7 @@ describe('App Home: connecting Meta', () => {
             { adAccountId: 'act_2', name: 'Boutique', currency: 'JPY' },
           ],
           channelId: 'C0REPORTS1',
+          environment: 'sandbox',
           tokenExpiresAt: '2027-01-19T15:00:00Z',
         },
       }),
@@ -120,11 +121,16 @@ describe('App Home: connecting Meta', () => {
       currency: 'EUR',
     }));
     const view = home({
-      connect: connectView({ picker: { accounts, channelId: null, tokenExpiresAt: null } }),
+      connect: connectView({
+        picker: { accounts, channelId: null, environment: 'live', tokenExpiresAt: null },
+      }),
     });
     expect(view.blocks.length).toBeLessThanOrEqual(100);
     expect(elements(view).filter((e) => e.action_id === ACTION_IDS.chooseAccount)).toHaveLength(MAX_OFFERED);
     expect(JSON.stringify(view.blocks)).toContain(`${60 - MAX_OFFERED} more active ad accounts`);
+    // A reconnect preselects the environment the account had.
+    const env = view.blocks.find((b: Json) => b.block_id === HOME_BLOCKS.pickEnvironment).elements[0];
+    expect(env.initial_option.value).toBe('live');
   });
 
   it('shows a healthy connection green, with Disconnect behind a confirm dialog and no Reconnect', () => {
