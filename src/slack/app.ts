@@ -18,7 +18,12 @@ import { isDecisionButton, onDecisionButton } from './handlers/buttons.js';
 import { onConfirmSubmit, prepareConfirmModal } from './handlers/confirm.js';
 import { onThreadReply } from './handlers/decisions.js';
 import { onEditSubmit, onHomeButton, publishHome } from './handlers/home.js';
-import { HOME_CONNECT_ACTIONS, onConnectTokenSubmit, onHomeConnectAction } from './handlers/home-connect.js';
+import {
+  HOME_CONNECT_ACTIONS,
+  onConnectTokenSubmit,
+  onHomeConnectAction,
+  openConnectTokenModal,
+} from './handlers/home-connect.js';
 import { healthRoutes } from './health.js';
 import { boltLogger } from './oauth/bolt-logger.js';
 import { botTokenForWorkspace } from './oauth/bot-token.js';
@@ -69,6 +74,23 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       actor = slackActor(command.user_id, command.team_id, command.user_name);
     } catch {
       await ack({ response_type: 'ephemeral', text: 'MetaBuyer could not identify you; nothing was done.' });
+      return;
+    }
+    // `/metabuyer connect` alone opens the private Paste a token form (a token typed after it is refused).
+    if ((command.text ?? '').trim() === 'connect') {
+      const refused = await openConnectTokenModal(ctx, client, {
+        teamId: command.team_id,
+        userId: command.user_id,
+        triggerId: command.trigger_id,
+        channelId: command.channel_id,
+      }).catch((e) => {
+        log.warn('connect modal not opened', { error: toAppError(e).message });
+        return 'MetaBuyer could not open the form; use the App Home tab.';
+      });
+      await ack({
+        response_type: 'ephemeral',
+        text: refused ?? 'Opened a private form to paste a Meta token.',
+      });
       return;
     }
     const plan = await handleSlash(ctx, {

@@ -57,14 +57,8 @@ export async function onHomeConnectAction(
   const actor = slackActor(input.userId, input.teamId);
   switch (input.actionId) {
     case ACTION_IDS.pasteToken: {
-      if (!(await mayConnect(ctx, actor, input.teamId))) return refuse(ctx, client, input);
-      const { db } = await ctx.database();
-      const agents = await workspaceAgents(db, input.teamId);
-      const channelId = agents.find((a) => a.agent.slackChannelId)?.agent.slackChannelId ?? null;
-      await client.views.open({
-        trigger_id: input.triggerId,
-        view: renderConnectTokenModal({ channelId }) as never,
-      });
+      const refused = await openConnectTokenModal(ctx, client, input);
+      if (refused) return refuse(ctx, client, input);
       return;
     }
     case ACTION_IDS.chooseAccount:
@@ -81,6 +75,31 @@ export async function onHomeConnectAction(
       // The channel and environment pickers are read when Choose is pressed.
       return;
   }
+}
+
+/**
+ * Opens the Paste a token modal (App Home's button, or `/metabuyer connect`), preselecting the channel
+ * given or the workspace's report channel. Returns why it was refused, or null once opened.
+ */
+export async function openConnectTokenModal(
+  ctx: AppContext,
+  client: WebClient,
+  input: { teamId: string; userId: string; triggerId: string; channelId?: string },
+): Promise<string | null> {
+  const actor = slackActor(input.userId, input.teamId);
+  const { db } = await ctx.database();
+  const agents = await workspaceAgents(db, input.teamId);
+  if (!mayConnectFrom(actor, agents))
+    return 'Only an operator of this workspace’s ad account can connect Meta.';
+  const channelId =
+    (input.channelId && CHANNEL.safeParse(input.channelId).success ? input.channelId : null) ??
+    agents.find((a) => a.agent.slackChannelId)?.agent.slackChannelId ??
+    null;
+  await client.views.open({
+    trigger_id: input.triggerId,
+    view: renderConnectTokenModal({ channelId }) as never,
+  });
+  return null;
 }
 
 async function refuse(ctx: AppContext, client: WebClient, input: HomeConnectInput): Promise<void> {

@@ -166,4 +166,26 @@ describe('the Paste a token modal', () => {
     expect(res.json.response_action).toBe('errors');
     expect(res.json.errors[CONNECT_BLOCKS.adAccount]).toMatch(/Only an operator/);
   });
+  it('`/metabuyer connect` alone opens the same form for an operator; a token typed after it is refused', async () => {
+    const opened = s.fake.callsOf('views.open').length;
+    const res = await s.signer.command({ user: ALICE.id, channel: CHANNEL, text: 'connect' });
+    expect(res.json.text).toMatch(/Opened a private form/);
+    const call = s.fake.callsOf('views.open')[opened];
+    expect(call?.ok).toBe(true);
+    expect(call!.args.view.callback_id).toBe('mb_connect_token');
+    assertValidView(call!.args.view);
+
+    const bob = await s.signer.command({ user: BOB.id, channel: CHANNEL, text: 'connect' });
+    expect(bob.json.text).toMatch(/Only an operator/);
+    const typed = await s.signer.command({
+      user: ALICE.id,
+      channel: CHANNEL,
+      text: `connect --access-token ${SYSTEM_TOKEN} --ad-account act_1000000009`,
+    });
+    expect(typed.json.text).toMatch(/never be typed into a Slack message/);
+    expect(typed.body).not.toContain(SYSTEM_TOKEN);
+    expect(
+      await rows(sql`select id from meta_connections where ad_account_id = 'act_1000000009'`),
+    ).toHaveLength(0);
+  });
 });
