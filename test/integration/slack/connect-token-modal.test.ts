@@ -167,16 +167,24 @@ describe('the Paste a token modal', () => {
     expect(res.json.errors[CONNECT_BLOCKS.adAccount]).toMatch(/Only an operator/);
   });
   it('`/metabuyer connect` alone opens the same form for an operator; a token typed after it is refused', async () => {
+    const answerTo = async (responseUrl: string): Promise<string> => {
+      const post = await eventually(
+        () => s.fake.responsePosts.find((p) => responseUrl.endsWith(`/${p.id}`)),
+        (p) => p !== undefined,
+      );
+      return String(post?.body?.text ?? '');
+    };
     const opened = s.fake.callsOf('views.open').length;
     const res = await s.signer.command({ user: ALICE.id, channel: CHANNEL, text: 'connect' });
-    expect(res.json.text).toMatch(/Opened a private form/);
+    expect(res.status).toBe(200);
+    expect(await answerTo(res.responseUrl)).toMatch(/Opened a private form/);
     const call = s.fake.callsOf('views.open')[opened];
     expect(call?.ok).toBe(true);
     expect(call!.args.view.callback_id).toBe('mb_connect_token');
     assertValidView(call!.args.view);
 
     const bob = await s.signer.command({ user: BOB.id, channel: CHANNEL, text: 'connect' });
-    expect(bob.json.text).toMatch(/Only an operator/);
+    expect(await answerTo(bob.responseUrl)).toMatch(/Only an operator/);
     const typed = await s.signer.command({
       user: ALICE.id,
       channel: CHANNEL,
