@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import type { AppContext } from '../app/context.js';
 import { agentById } from '../db/repos/agents.js';
 import { connectionById } from '../db/repos/connections.js';
@@ -12,14 +12,22 @@ import { handleMetaOAuthCallback, META_OAUTH_CALLBACK_PATH } from '../http/meta-
 import { AppError, toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { createLimiter } from '../lib/limiter.js';
+import type { CallbackOutcome } from '../ops/meta-oauth.js';
 import { ACTION_IDS, CALLBACK_IDS, parseModalMetadata } from './blocks/ids.js';
 import { firstDelivery } from './event-dedupe.js';
 import { isDecisionButton, onDecisionButton } from './handlers/buttons.js';
 import { onConfirmSubmit, prepareConfirmModal } from './handlers/confirm.js';
 import { onThreadReply } from './handlers/decisions.js';
 import { onEditSubmit, onHomeButton, publishHome } from './handlers/home.js';
+import {
+  HOME_CONNECT_ACTIONS,
+  onConnectTokenSubmit,
+  onHomeConnectAction,
+  openConnectTokenModal,
+} from './handlers/home-connect.js';
 import { healthRoutes } from './health.js';
 import { boltLogger } from './oauth/bolt-logger.js';
+import { botTokenForWorkspace } from './oauth/bot-token.js';
 import { slackInstallOptions, slackUninstallHandlers } from './oauth/install-options.js';
 import { publishQueue, publishReport } from './publish.js';
 import { startRoutesServer } from './routes-server.js';
@@ -75,7 +83,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   // In Socket Mode, ready also means connected: while the socket reconnects, Slack's traffic cannot arrive.
   const routes = [
     ...healthRoutes(ctx, socket ? { slack_socket: async () => socketConnected(socket) } : {}),
-    metaCallbackRoute(ctx),
+    metaCallbackRoute(ctx, opts.apiUrl),
   ];
   const app = new App({
     ...(socket ? { receiver: socket } : { signingSecret: opts.signingSecret, customRoutes: routes }),
@@ -99,6 +107,24 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       actor = slackActor(command.user_id, command.team_id, command.user_name);
     } catch {
       await ack({ response_type: 'ephemeral', text: 'MetaBuyer could not identify you; nothing was done.' });
+      return;
+    }
+    // `/metabuyer connect` alone opens the private Paste a token form (a token typed after it is refused).
+    if ((command.text ?? '').trim() === 'connect') {
+      await ack();
+      const refused = await openConnectTokenModal(ctx, client, {
+        teamId: command.team_id,
+        userId: command.user_id,
+        triggerId: command.trigger_id,
+        channelId: command.channel_id,
+      }).catch((e) => {
+        log.warn('connect modal not opened', { error: toAppError(e).message });
+        return 'MetaBuyer could not open the form in time; run the command again, or use the App Home tab.';
+      });
+      await respond({
+        response_type: 'ephemeral',
+        text: refused ?? 'Opened a private form to paste a Meta token.',
+      }).catch((e) => log.warn('slash answer not delivered', { error: toAppError(e).message }));
       return;
     }
     const early = precheckSlash(command.text ?? '');
@@ -181,6 +207,7 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       trigger_id?: string;
       channel?: { id?: string };
       container?: { channel_id?: string };
+      view?: { state?: { values?: unknown } };
     };
     const teamId = b.team?.id ?? b.user.team_id ?? '';
     const a = action as unknown as { action_id: string; value?: string; action_ts: string };
@@ -198,6 +225,17 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
         return;
       }
       if (a.action_id === ACTION_IDS.openExecute) return;
+      if (HOME_CONNECT_ACTIONS.has(a.action_id)) {
+        await onHomeConnectAction(ctx, client, {
+          actionId: a.action_id,
+          teamId,
+          userId: b.user.id,
+          triggerId: b.trigger_id ?? '',
+          value: a.value,
+          viewState: b.view?.state?.values,
+        });
+        return;
+      }
       await onHomeButton(ctx, client, {
         actionId: a.action_id,
         teamId,
@@ -210,8 +248,23 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   });
 
   app.view(/^mb_/, async ({ ack, body, view, client }) => {
-    const meta = parseModalMetadata(view.private_metadata);
     const teamId = body.team?.id ?? body.user.team_id ?? '';
+    if (view.callback_id === CALLBACK_IDS.connectToken) {
+      const answer = await onConnectTokenSubmit(ctx, client, {
+        teamId,
+        userId: body.user.id,
+        values: view.state.values as never,
+      }).catch((e) => {
+        log.warn('token connect failed', { error: ctx.redactor.string(toAppError(e).message) });
+        return {
+          response_action: 'errors' as const,
+          errors: { _: 'MetaBuyer could not connect; nothing was stored.' },
+        };
+      });
+      await ack(answer as never);
+      return;
+    }
+    const meta = parseModalMetadata(view.private_metadata);
     if (!meta) {
       await ack({
         response_action: 'errors',
@@ -336,14 +389,31 @@ async function openConfirmModal(
   }
 }
 
-/** `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. */
-function metaCallbackRoute(ctx: AppContext): CustomRoute {
+/**
+ * `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. It
+ * re-publishes the App Home of the user who pressed Connect with Facebook (with its own workspace's bot
+ * token): after a login the account choice is waiting when they switch back to Slack; after a cancel or
+ * a failure the Home carries a fresh login link, since the old one is spent.
+ */
+function metaCallbackRoute(ctx: AppContext, apiUrl: string): CustomRoute {
+  const log = ctx.logger.child({ component: 'meta-oauth' });
+  const republish = async (o: CallbackOutcome): Promise<void> => {
+    // Success: the account choice. Failure of a state we issued: a fresh login link (that one is spent).
+    if (!o.teamId || !o.userId) return;
+    try {
+      const token = await botTokenForWorkspace(ctx, o.teamId);
+      const client = new WebClient(token, { slackApiUrl: apiUrl, retryConfig: { retries: 0 } });
+      await publishHome(ctx, client, o.teamId, o.userId);
+    } catch (e) {
+      log.warn('home not re-published after the Facebook login', { error: toAppError(e).message });
+    }
+  };
   return {
     path: META_OAUTH_CALLBACK_PATH,
     method: ['GET'],
     handler: (req, res) => {
       const query = new URL(req.url ?? '/', 'http://localhost').searchParams;
-      void handleMetaOAuthCallback(ctx, query).then((page) => {
+      void handleMetaOAuthCallback(ctx, query, { onOutcome: republish }).then((page) => {
         res.writeHead(page.status, {
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',

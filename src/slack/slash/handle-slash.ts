@@ -40,7 +40,7 @@ export const SLASH_COMMANDS: Record<string, SlashKind> = {
 
 const ELSEWHERE: Record<string, string> = {
   connect:
-    'A Meta token must never be pasted into Slack: connect from the MetaBuyer App Home tab (Connect with Facebook, or paste a token in its private modal).',
+    'A Meta token must never be typed into a Slack message: use `/metabuyer connect` alone (it opens a private form), or the MetaBuyer App Home tab (Connect with Facebook, or Paste a token).',
   init: 'The database is initialised by whoever runs MetaBuyer (`metabuyer init` on its machine).',
   migrate: 'Migrations run on the machine that hosts MetaBuyer (`metabuyer migrate`).',
 };
