@@ -281,12 +281,19 @@ describe('the operator conversation through signed Slack requests', () => {
       60_000,
     );
     expect(writes).toHaveLength(2);
-    const log = (await expectOk(h.cli('action-log', '--json'))).json();
-    const applied = log.entries.filter((e: { outcome: string }) => e.outcome === 'applied');
-    expect(applied.map((e: { key: string }) => e.key).sort()).toEqual(['A1', 'A3']);
-    expect(
-      slack.messagesIn(CHANNEL).some((m) => /confirmed \(sandbox\) to execute A1, A3/.test(m.text)),
-    ).toBe(true);
+    // Meta holds both writes a moment before the worker has read each back and logged it applied.
+    const appliedKeys = async () =>
+      (await expectOk(h.cli('action-log', '--json')))
+        .json()
+        .entries.filter((e: { outcome: string }) => e.outcome === 'applied')
+        .map((e: { key: string }) => e.key)
+        .sort();
+    expect(await eventually(appliedKeys, (k) => k.length >= 2)).toEqual(['A1', 'A3']);
+    const confirmed = await eventually(
+      () => slack.messagesIn(CHANNEL).some((m) => /confirmed \(sandbox\) to execute A1, A3/.test(m.text)),
+      (seen) => seen,
+    );
+    expect(confirmed).toBe(true);
   });
 
   it("shows App Home per viewer and saves an operator's edit, refusing a bad value with a field error", async () => {
