@@ -7,8 +7,8 @@ import type { EntityMeta, Level } from './snapshot.js';
  * an ad that is not a pause is measured on its ad set too.
  *
  * Peers are the same-level entities of the account that none of our writes touched in the period: an
- * entity is touched when we wrote it, one of its ancestors (a campaign budget moves its ad sets) or one of
- * its descendants (a paused ad set changes its campaign's figures).
+ * entity is touched when it shares a campaign with one we wrote (a campaign budget moves its ad sets, a
+ * paused ad set changes its campaign's figures and shifts delivery to its siblings).
  */
 export interface OutcomeSubject {
   role: 'entity' | 'parent' | 'account';
@@ -33,15 +33,15 @@ function parentOf(e: EntityMeta): { id: string; level: Level } | null {
   return null;
 }
 
-/** Every id related to a touched id: itself, its ancestors and its descendants. */
+/**
+ * Every id a touched id may have moved: the touched ids, and everything in their campaigns (the
+ * campaign, its ad sets and ads: a budget or a pause shifts delivery between siblings).
+ */
 export function touchedClosure(entities: readonly EntityMeta[], touched: Iterable<string>): Set<string> {
-  const out = new Set<string>();
   const set = new Set(touched);
-  for (const e of entities) {
-    const line = [e.id, e.adsetId, e.campaignId].filter((x): x is string => !!x);
-    if (line.some((id) => set.has(id))) for (const id of line) out.add(id);
-  }
-  for (const id of set) out.add(id);
+  const campaigns = new Set(entities.filter((e) => set.has(e.id)).map((e) => e.campaignId));
+  const out = new Set(set);
+  for (const e of entities) if (campaigns.has(e.campaignId)) out.add(e.id);
   return out;
 }
 

@@ -52,3 +52,24 @@ export function followupSentence(f: FollowupSummary, currency: string): string {
       : `, ≈ ${formatMoney(Math.abs(f.moneyMinor), currency, { wholeUnits: true })} ${f.moneyMinor < 0 ? 'lost' : 'gained'}`;
   return `${head} — ${who}${metric} ${signedPct(f.change)} ${range}${vs}${money}`;
 }
+
+const LEVEL_WORDS: Record<string, string> = { campaign: 'campaign', adset: 'ad set', ad: 'ad' };
+
+/** "A1 pause ad set Broad US", "A2 budget ad set Lookalike 1%": the write a follow-up is about. */
+export function writeLabel(w: {
+  key: string | null;
+  type: string;
+  level: string;
+  to: string | number;
+  name: string;
+}): string {
+  const verb =
+    w.type === 'set_status'
+      ? w.to === 'PAUSED'
+        ? 'pause'
+        : w.to === 'ACTIVE'
+          ? 'resume'
+          : 'status'
+      : 'budget';
+  return `${w.key ? `${w.key} ` : ''}${verb} ${LEVEL_WORDS[w.level] ?? w.level} ${w.name}`;
+}

@@ -363,3 +363,21 @@ export function periodWords(d: FollowupSubjectDetail): string {
     xs.length === 0 ? 'none' : xs.length === 1 ? xs[0]! : `${xs[0]}…${xs.at(-1)}`;
   return `before ${span(before)}, after ${span(after)}`;
 }
+
+/**
+ * After a run (embedded mode's run-now): judges the agent's due follow-ups on it. A failure here is
+ * logged and never fails the run that was already stored.
+ */
+export async function sweepFollowupsAfterRun(ctx: AppContext, runId: string): Promise<SweepResult | null> {
+  try {
+    const { db } = await ctx.database();
+    const [run] = await db.select({ agentId: runs.agentId }).from(runs).where(eq(runs.id, runId));
+    return run ? await sweepFollowups(ctx, { agentId: run.agentId }) : null;
+  } catch (e) {
+    ctx.logger.warn('follow-ups not judged after the run', {
+      run_id: runId,
+      error: ctx.redactor.string((e as Error).message),
+    });
+    return null;
+  }
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { followupSentence, horizonWords } from '../../domain/outcome-text.js';
+import { followupSentence, horizonWords, writeLabel } from '../../domain/outcome-text.js';
 import { type ActionLogResult, actionLog } from '../../ops/action-log.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -109,7 +109,7 @@ function followupLines(entries: ActionLogResult['entries'], currency: string): s
   const lines: string[] = [];
   for (const e of entries) {
     for (const f of e.followups) {
-      const what = `${e.key ?? e.id} ${e.type === 'set_status' ? String(e.to).toLowerCase() : 'budget'} ${shown(e.entityName) || e.entityId}`;
+      const what = writeLabel({ ...e, name: shown(e.entityName) || e.entityId });
       const verdict = f.summary
         ? followupSentence(f.summary, currency)
         : `due ${f.dueAt.replace('T', ' ').slice(0, 16)} UTC (${horizonWords(f.horizon)})`;

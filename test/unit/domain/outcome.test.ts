@@ -303,14 +303,14 @@ describe('outcome subjects', () => {
   ];
   const account = { id: 'act_1', name: 'Store' };
 
-  it('measures a budget change on the entity, against untouched ad sets', () => {
+  it('measures a budget change on the entity, against ad sets outside every touched campaign', () => {
     const s = outcomeSubjects(
       { type: 'update_daily_budget', level: 'adset', entityId: '11', entityName: null, to: 20_000 },
       account,
       entities,
       ['311'],
     );
-    expect(s).toEqual([{ role: 'entity', id: '11', level: 'adset', name: 'N11', peers: ['12', '21'] }]);
+    expect(s).toEqual([{ role: 'entity', id: '11', level: 'adset', name: 'N11', peers: ['21'] }]);
   });
 
   it('measures a pause on the parent and the account; the parent is compared with untouched parents', () => {
