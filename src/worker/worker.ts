@@ -5,10 +5,12 @@ import { closeConnection, producerConnection, within, workerConnection } from '.
 import type { QueueName } from '../jobs/definitions.js';
 import {
   executeJob,
+  followupSweepJob,
   jobIdOf,
   maintainTokenJob,
   maintenanceSweepJob,
   pollAgentJob,
+  postFollowupJob,
   postOutboxMessageJob,
   postReportJob,
   postResultsJob,
@@ -17,6 +19,7 @@ import {
   rollbackJob,
   runNowJob,
 } from '../jobs/definitions.js';
+import { followupSweepHandler, postFollowupHandler } from '../jobs/handlers/followups.js';
 import { pollHandler } from '../jobs/handlers/poll.js';
 import { postReportHandler } from '../jobs/handlers/post-report.js';
 import {
@@ -62,11 +65,14 @@ export interface StartWorkerOptions {
   relayIntervalMs?: number;
   /** How often reconcile runs (default every minute). */
   reconcileEveryMs?: number;
+  /** How often the follow-up sweep runs (default every 5 minutes). */
+  followupEveryMs?: number;
 }
 
 /** Reconcile runs every minute; the token sweep once a day. */
 export const RECONCILE_EVERY_MS = 60_000;
 export const MAINTENANCE_EVERY_MS = 24 * 3600_000;
+export const FOLLOWUP_EVERY_MS = 5 * 60_000;
 
 export interface RunningWorker {
   readonly prefix: string;
@@ -166,6 +172,8 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     handle(maintenanceSweepJob, maintenanceSweepHandler(ctx)),
     handle(maintainTokenJob, maintainTokenHandler(ctx)),
     handle(purgeOAuthLoginsJob, purgeOAuthLoginsHandler(ctx)),
+    handle(followupSweepJob, followupSweepHandler(ctx)),
+    handle(postFollowupJob, postFollowupHandler(ctx, slackDeps)),
     ...(opts.registrations ?? []),
   ];
   const host = new JobHost({
@@ -191,7 +199,12 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     const me = await processIdentity(ctx, 'worker');
     const synced = await schedules.syncAll();
     await host.start();
-    await scheduleHousekeeping(queues, me.id, opts.reconcileEveryMs ?? RECONCILE_EVERY_MS);
+    await scheduleHousekeeping(
+      queues,
+      me.id,
+      opts.reconcileEveryMs ?? RECONCILE_EVERY_MS,
+      opts.followupEveryMs ?? FOLLOWUP_EVERY_MS,
+    );
     relay = startOutboxRelay(ctx, {
       queues,
       logger: logger.child({ component: 'outbox-relay' }),
@@ -253,7 +266,12 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
  * Reconcile every minute and once now (a worker starting after a crash settles what the dead one left);
  * the token maintenance sweep once a day. Schedulers are upserted by id, so every worker may do this.
  */
-async function scheduleHousekeeping(queues: JobQueues, workerId: string, reconcileEveryMs: number) {
+async function scheduleHousekeeping(
+  queues: JobQueues,
+  workerId: string,
+  reconcileEveryMs: number,
+  followupEveryMs: number,
+) {
   const { jobId: _r, ...reconcileOpts } = defaultJobOptions('reconcile');
   await queues
     .queue('reconcile')
@@ -270,5 +288,13 @@ async function scheduleHousekeeping(queues: JobQueues, workerId: string, reconci
       'maintenance-daily',
       { every: MAINTENANCE_EVERY_MS },
       { name: maintenanceSweepJob.name, data: { v: maintenanceSweepJob.version }, opts: maintenanceOpts },
+    );
+  // Outcome follow-ups: judged once due (and once a poll after their horizon has been stored).
+  await queues
+    .queue('maintenance')
+    .upsertJobScheduler(
+      'followup-sweep',
+      { every: followupEveryMs },
+      { name: followupSweepJob.name, data: { v: followupSweepJob.version }, opts: maintenanceOpts },
     );
 }
