@@ -297,4 +297,6 @@ async function scheduleHousekeeping(
       { every: followupEveryMs },
       { name: followupSweepJob.name, data: { v: followupSweepJob.version }, opts: maintenanceOpts },
     );
+  // And once now: a worker starting after a crash judges what the dead one left.
+  await queues.enqueue(followupSweepJob, { v: 1 }, { jobId: jobIdOf('followup-start', workerId) });
 }
