@@ -327,3 +327,86 @@ describe('outcome subjects', () => {
     expect(addDays('2026-11-30', 1)).toBe('2026-12-01');
   });
 });
+
+describe('outcome subject properties', () => {
+  /** A random account: up to 6 campaigns, each with up to 3 ad sets of up to 2 ads. */
+  const accountArb = fc
+    .array(fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 0, maxLength: 3 }), {
+      minLength: 1,
+      maxLength: 6,
+    })
+    .map((campaigns) => {
+      const out: EntityMeta[] = [];
+      const meta = (
+        id: string,
+        level: EntityMeta['level'],
+        campaignId: string,
+        adsetId: string | null,
+      ): EntityMeta => ({
+        id,
+        level,
+        name: id,
+        campaignId,
+        adsetId,
+        status: 'ACTIVE',
+        effectiveStatus: 'ACTIVE',
+        dailyBudget: null,
+        learningStage: null,
+        lastSignificantEditAt: null,
+      });
+      campaigns.forEach((adsets, c) => {
+        const cid = `c${c}`;
+        out.push(meta(cid, 'campaign', cid, null));
+        adsets.forEach((ads, a) => {
+          const sid = `${cid}s${a}`;
+          out.push(meta(sid, 'adset', cid, null));
+          for (let d = 0; d < ads; d++) out.push(meta(`${sid}a${d}`, 'ad', cid, sid));
+        });
+      });
+      return out;
+    });
+
+  it('peers are at the subject level, never the subject, never in a campaign a write touched', () => {
+    fc.assert(
+      fc.property(
+        accountArb,
+        fc.nat(),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        fc.boolean(),
+        (entities, pick, touchedPicks, pause) => {
+          const written = entities[pick % entities.length]!;
+          const touched = touchedPicks.map((i) => entities[i % entities.length]!.id);
+          const subjects = outcomeSubjects(
+            {
+              type: pause ? 'set_status' : 'update_daily_budget',
+              level: written.level,
+              entityId: written.id,
+              entityName: null,
+              to: pause ? 'PAUSED' : 20_000,
+            },
+            { id: 'act_1', name: 'Store' },
+            entities,
+            touched,
+          );
+          const byId = new Map(entities.map((e) => [e.id, e]));
+          const hot = new Set([written, ...touched.map((t) => byId.get(t)!)].map((e) => e.campaignId));
+          expect(subjects.length).toBeGreaterThan(0);
+          for (const s of subjects) {
+            if (s.role === 'account') {
+              expect(s.peers).toEqual([]);
+              continue;
+            }
+            for (const p of s.peers) {
+              const peer = byId.get(p)!;
+              expect(peer.level).toBe(s.level);
+              expect(p).not.toBe(s.id);
+              expect(hot.has(peer.campaignId)).toBe(false);
+            }
+          }
+          if (pause) expect(subjects.every((s) => s.id !== written.id)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
