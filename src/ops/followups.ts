@@ -286,8 +286,9 @@ export async function sweepFollowups(ctx: AppContext, opts: { agentId?: string }
         detail: detail as unknown as Record<string, unknown>,
         runId: run.id,
         now: ctx.clock.now(),
-        // Posted where the plan was discussed; a write without a plan (none today) is not posted.
-        post: write.planId !== null,
+        // Posted where the plan was discussed, by a worker: embedded mode (no Redis) has none, and a
+        // verdict queued there would be posted stale, days later, once a worker first runs.
+        post: write.planId !== null && ctx.config.redisUrl !== undefined,
       });
       if (recorded) {
         result.evaluated.push({
@@ -295,7 +296,7 @@ export async function sweepFollowups(ctx: AppContext, opts: { agentId?: string }
           actionLogId: f.actionLogId,
           horizon: f.horizon,
           verdict,
-          posted: write.planId !== null,
+          posted: write.planId !== null && ctx.config.redisUrl !== undefined,
         });
         ctx.logger.info('follow-up judged', {
           followup_id: f.id,

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { agents, outbox } from '../../../src/db/schema/index.js';
+import { actionFollowups, agents, outbox } from '../../../src/db/schema/index.js';
 import { FAST_LAG, FOLLOWUP_NOW, followupScenario } from '../../support/followup-scenario.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
 import type { Json } from '../../support/sim.js';
@@ -104,13 +104,18 @@ describe('outcome follow-ups on the simulator', () => {
     );
   }, 120_000);
 
-  it('records each verdict and its Slack post once, however often the sweep runs', async () => {
-    await expectOk(h.cli('run-now'));
-    await expectOk(h.cli('run-now'));
+  it('records each verdict once, however often the sweep runs; embedded mode queues no Slack post', async () => {
     const { db } = await h.ctx.database();
-    const posts = await db.select().from(outbox).where(eq(outbox.topic, 'slack.followup'));
-    // 24 h and 72 h of both writes.
-    expect(posts).toHaveLength(4);
-    expect(new Set(posts.map((p) => p.dedupeKey)).size).toBe(4);
+    const before = await db.select().from(actionFollowups).orderBy(actionFollowups.id);
+    await expectOk(h.cli('run-now'));
+    await expectOk(h.cli('run-now'));
+    const after = await db.select().from(actionFollowups).orderBy(actionFollowups.id);
+    expect(after.filter((f) => f.status === 'done')).toHaveLength(4);
+    // Judged once: the rows of the first judgement are unchanged.
+    expect(after.map((f) => [f.id, f.evaluatedAt?.toISOString(), f.verdict])).toEqual(
+      before.map((f) => [f.id, f.evaluatedAt?.toISOString(), f.verdict]),
+    );
+    // No worker posts in embedded mode: nothing is queued to be posted stale later.
+    expect(await db.select().from(outbox).where(eq(outbox.topic, 'slack.followup'))).toHaveLength(0);
   }, 120_000);
 });
