@@ -11,6 +11,7 @@ import { slackActor } from '../domain/actor.js';
 import { handleMetaOAuthCallback, META_OAUTH_CALLBACK_PATH } from '../http/meta-oauth-callback.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import { createLimiter } from '../lib/limiter.js';
 import { ACTION_IDS, CALLBACK_IDS, parseModalMetadata } from './blocks/ids.js';
 import { firstDelivery } from './event-dedupe.js';
 import { isDecisionButton, onDecisionButton } from './handlers/buttons.js';
@@ -22,7 +23,10 @@ import { healthRoutes } from './health.js';
 import { boltLogger } from './oauth/bolt-logger.js';
 import { slackInstallOptions, slackUninstallHandlers } from './oauth/install-options.js';
 import { publishQueue, publishReport } from './publish.js';
-import { handleSlash } from './slash/handle-slash.js';
+import { handleSlash, precheckSlash, type SlashPlan } from './slash/handle-slash.js';
+
+/** Slash commands worked on at once; the rest wait their turn (their acks are already sent). */
+const SLASH_WORK_CONCURRENCY = 4;
 
 export interface SlackAppOptions {
   signingSecret: string;
@@ -61,6 +65,9 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
   const redis = ctx.redis();
   const once = async (eventId: string | undefined) => !redis || !eventId || firstDelivery(redis, eventId);
 
+  // Every command is acked at once (Slack allows 3 s) and answered through its response_url, the
+  // work queued behind the acks so that a burst of commands never delays the acks still to come.
+  const slashWork = createLimiter(SLASH_WORK_CONCURRENCY);
   app.command('/metabuyer', async ({ command, ack, respond, client }) => {
     let actor: ReturnType<typeof slackActor>;
     try {
@@ -69,48 +76,43 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       await ack({ response_type: 'ephemeral', text: 'MetaBuyer could not identify you; nothing was done.' });
       return;
     }
-    const plan = await handleSlash(ctx, {
-      teamId: command.team_id,
-      channelId: command.channel_id,
-      actor,
-      text: command.text ?? '',
-    });
-    if (plan.kind === 'reply') {
-      await ack({ response_type: 'ephemeral', text: codeBlock(plan.text) });
-      if (plan.command === 'plan-actions' && plan.agentId) await postQueueOf(plan.agentId, client);
-      return;
-    }
-    if (plan.kind === 'slow') {
-      await ack({ response_type: 'ephemeral', text: plan.ack });
-      const text = await plan.run().catch((e) => ctx.redactor.string(toAppError(e).message));
-      await respond({ response_type: 'ephemeral', text: codeBlock(text) }).catch((e) =>
-        log.warn('slash answer not delivered', { error: toAppError(e).message }),
-      );
-      // A run's report opens its thread in the agent's channel, where its approval queue will follow.
-      if (plan.command === 'run-now')
-        await publishReport(ctx, client, plan.agentId).catch((e) =>
-          log.warn('report not posted', { error: toAppError(e).message }),
-        );
-      return;
-    }
-    // execute-actions / rollback-actions: the modal opens straight after the ack (a trigger_id lives 3 s).
-    const { db } = await ctx.database();
-    const agent = await agentById(db, plan.agentId);
-    const connection = agent ? await connectionById(db, agent.connectionId) : undefined;
-    if (!agent || !connection) {
-      await ack({ response_type: 'ephemeral', text: 'This agent has no Meta connection. Nothing was done.' });
-      return;
-    }
-    const kind = plan.command === 'execute-actions' ? 'execute' : 'rollback';
-    const prepared = await prepareConfirmModal(ctx, { kind, agent, connection, actor });
-    if ('message' in prepared) {
-      await ack({ response_type: 'ephemeral', text: prepared.message });
+    const early = precheckSlash(command.text ?? '');
+    if (early !== null) {
+      await ack({ response_type: 'ephemeral', text: codeBlock(ctx.redactor.string(early)) });
       return;
     }
     await ack();
-    await client.views
-      .open({ trigger_id: command.trigger_id, view: prepared.view as never })
-      .catch((e) => log.warn('confirmation modal not opened', { error: toAppError(e).message }));
+    const answer = (text: string) =>
+      respond({ response_type: 'ephemeral', text: codeBlock(text) }).catch((e) =>
+        log.warn('slash answer not delivered', { error: toAppError(e).message }),
+      );
+    await slashWork(async () => {
+      const plan = await handleSlash(ctx, {
+        teamId: command.team_id,
+        channelId: command.channel_id,
+        actor,
+        text: command.text ?? '',
+      });
+      if (plan.kind === 'reply') {
+        await answer(plan.text);
+        if (plan.command === 'plan-actions' && plan.agentId) await postQueueOf(plan.agentId, client);
+        return;
+      }
+      if (plan.kind === 'slow') {
+        await answer(plan.ack);
+        const text = await plan.run().catch((e) => ctx.redactor.string(toAppError(e).message));
+        await answer(text);
+        // A run's report opens its thread in the agent's channel, where its approval queue will follow.
+        if (plan.command === 'run-now')
+          await publishReport(ctx, client, plan.agentId).catch((e) =>
+            log.warn('report not posted', { error: toAppError(e).message }),
+          );
+        return;
+      }
+      // execute-actions / rollback-actions: the modal opens straight away (a trigger_id lives 3 s).
+      const refusal = await openConfirmModal(ctx, client, plan, actor, command.trigger_id);
+      if (refusal) await answer(refusal);
+    });
   });
 
   async function postQueueOf(agentId: string, client: WebClient): Promise<void> {
@@ -245,6 +247,30 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
 export function codeBlock(text: string): string {
   const safe = text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return safe.includes('\n') ? `\`\`\`${safe}\`\`\`` : safe;
+}
+
+/** Opens execute's or rollback's confirmation modal; returns why not when it cannot. */
+async function openConfirmModal(
+  ctx: AppContext,
+  client: WebClient,
+  plan: Extract<SlashPlan, { kind: 'modal' }>,
+  actor: ReturnType<typeof slackActor>,
+  triggerId: string,
+): Promise<string | null> {
+  const { db } = await ctx.database();
+  const agent = await agentById(db, plan.agentId);
+  const connection = agent ? await connectionById(db, agent.connectionId) : undefined;
+  if (!agent || !connection) return 'This agent has no Meta connection. Nothing was done.';
+  const kind = plan.command === 'execute-actions' ? 'execute' : 'rollback';
+  const prepared = await prepareConfirmModal(ctx, { kind, agent, connection, actor });
+  if ('message' in prepared) return prepared.message;
+  try {
+    await client.views.open({ trigger_id: triggerId, view: prepared.view as never });
+    return null;
+  } catch (e) {
+    ctx.logger.warn('confirmation modal not opened', { error: toAppError(e).message });
+    return 'The confirmation window could not be opened in time; please run the command again.';
+  }
 }
 
 /** `GET /meta/oauth/callback`: where Facebook Login returns the browser; a page says what happened. */
