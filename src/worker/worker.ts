@@ -182,7 +182,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     handle(maintainTokenJob, maintainTokenHandler(ctx)),
     handle(purgeOAuthLoginsJob, purgeOAuthLoginsHandler(ctx)),
     handle(followupSweepJob, followupSweepHandler(ctx)),
-    handle(postFollowupJob, postFollowupHandler(ctx, slackDeps)),
+    handle(postFollowupJob, postFollowupHandler(ctx, { ...slackDeps, ...(posterFor ? { posterFor } : {}) })),
     ...(opts.registrations ?? []),
   ];
   const host = new JobHost({

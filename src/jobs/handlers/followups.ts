@@ -8,6 +8,7 @@ import { AppError } from '../../lib/errors.js';
 import { agentConfigOf } from '../../ops/agent-config.js';
 import { type FollowupDetail, followupById, summaryOf, sweepFollowups } from '../../ops/followups.js';
 import { type FollowupMessageView, renderFollowup } from '../../slack/blocks/followup.js';
+import type { SlackPoster } from '../../slack/poster.js';
 import type { followupSweepJob, postFollowupJob } from '../definitions.js';
 import type { JobHandler } from '../host.js';
 import { CHANNEL_SPACING_MS, sendPaced } from './post-report.js';
@@ -28,7 +29,13 @@ export function followupSweepHandler(ctx: AppContext): JobHandler<typeof followu
  * hurt while the write is inside the rollback window and not undone yet (decided now, at posting time).
  * A row whose post is already done is not posted again.
  */
-export function postFollowupHandler(ctx: AppContext, deps: SlackDeps): JobHandler<typeof postFollowupJob> {
+export function postFollowupHandler(
+  ctx: AppContext,
+  deps: SlackDeps & {
+    /** Multi-workspace installs: the poster holding the agent's workspace bot token. */
+    posterFor?: (workspaceId: string | null) => Promise<SlackPoster>;
+  },
+): JobHandler<typeof postFollowupJob> {
   return async (payload, run) => {
     const { db } = await ctx.database();
     const followup = await followupById(db, payload.followupId);
@@ -78,8 +85,9 @@ export function postFollowupHandler(ctx: AppContext, deps: SlackDeps): JobHandle
       rollbackLogId: summary.verdict === 'hurt' && windowOpen && !undone ? write.id : null,
     };
     const msg = renderFollowup(view);
+    const poster = deps.posterFor ? await deps.posterFor(agent.slackWorkspaceId) : deps.poster;
     const out = await sendPaced(
-      deps,
+      { ...deps, poster },
       run,
       thread.channelId,
       { channel: thread.channelId, threadTs: thread.threadTs, ...msg },
