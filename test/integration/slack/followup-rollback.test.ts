@@ -131,8 +131,7 @@ describe('a follow-up verdict in the plan thread, and its Roll back button', () 
       60_000,
     );
     reportTs = report!.ts;
-    const planned = await signer.command({ user: OPS, channel: CHANNEL, text: 'plan-actions' });
-    expect(planned.status).toBe(200);
+    // The worker's poll planned too, and posts the approval queue in the report's thread.
     await eventually(
       () => slack.messagesIn(CHANNEL).some((m) => m.thread_ts === reportTs && m.ts !== reportTs),
       (v) => v,
