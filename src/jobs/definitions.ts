@@ -162,6 +162,26 @@ export const purgeOAuthLoginsJob = defineJob({
   schema: versioned(1, {}),
 });
 
+/**
+ * The follow-up sweep (repeatable, every few minutes): creates the 24 h / 72 h / 7 days follow-ups of
+ * applied writes and judges the due ones on the newest snapshot (src/ops/followups.ts). Safe to run on
+ * several workers at once: each verdict is recorded once.
+ */
+export const followupSweepJob = defineJob({
+  name: 'followup-sweep',
+  queue: 'maintenance',
+  version: 1,
+  schema: versioned(1, {}),
+});
+
+/** Post one judged follow-up in its plan's thread (outbox topic slack.followup); facts are read by id. */
+export const postFollowupJob = defineJob({
+  name: 'post-followup',
+  queue: 'slack',
+  version: 1,
+  schema: versioned(1, { followupId: idOf('fu') }),
+});
+
 /** Every definition this build knows. */
 export const JOB_DEFINITIONS: readonly JobDefinition[] = [
   pollAgentJob,
@@ -177,6 +197,8 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
   maintenanceSweepJob,
   maintainTokenJob,
   purgeOAuthLoginsJob,
+  followupSweepJob,
+  postFollowupJob,
 ];
 
 /**

@@ -8,7 +8,13 @@ import {
 } from '../db/repos/outbox.js';
 import type { Logger } from '../lib/logger.js';
 import { processIdentity } from '../ops/process-identity.js';
-import { executeJob, type JobDefinition, postOutboxMessageJob, rollbackJob } from './definitions.js';
+import {
+  executeJob,
+  type JobDefinition,
+  postFollowupJob,
+  postOutboxMessageJob,
+  rollbackJob,
+} from './definitions.js';
 import type { JobQueues } from './queues.js';
 
 const RETRY_AFTER_MS = 5_000;
@@ -30,6 +36,8 @@ function jobFor(row: OutboxRow): { def: JobDefinition; data: Record<string, unkn
     return { def: executeJob, data: { v: 1, confirmationId: row.payload.confirmationId } };
   if (row.topic === 'rollback')
     return { def: rollbackJob, data: { v: 1, confirmationId: row.payload.confirmationId } };
+  if (row.topic === 'slack.followup')
+    return { def: postFollowupJob, data: { v: 1, followupId: row.payload.followupId } };
   return { def: postOutboxMessageJob, data: { v: 1, outboxId: row.id } };
 }
 

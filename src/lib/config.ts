@@ -33,7 +33,14 @@ const httpUrl = (what: string) =>
   }, `must be an http(s) URL such as ${what}`);
 
 /** Where a test may kill a process running the write path (../shared/ARCHITECTURE.md, crash points). */
-export const CRASH_POINTS = ['after_claim', 'after_intent', 'after_write', 'after_readback'] as const;
+export const CRASH_POINTS = [
+  'after_claim',
+  'after_intent',
+  'after_write',
+  'after_readback',
+  // A follow-up evaluated, its verdict not yet recorded (src/ops/followups.ts).
+  'followup_after_evaluate',
+] as const;
 export type CrashPoint = (typeof CRASH_POINTS)[number];
 
 const envSchema = z.object({

@@ -22,6 +22,7 @@ export const ID_PREFIXES = [
   'msg', // Slack message reference
   'ostate', // Meta OAuth state (Connect with Facebook)
   'ogrant', // Meta login awaiting the ad-account choice
+  'fu', // outcome follow-up of an applied write
 ] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 

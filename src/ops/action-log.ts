@@ -2,8 +2,10 @@ import type { AppContext } from '../app/context.js';
 import { newestLog } from '../db/repos/action-log.js';
 import { newestDecisions } from '../db/repos/decisions.js';
 import type { Actor } from '../domain/actor.js';
+import type { FollowupSummary } from '../domain/outcome-text.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
+import { ensureFollowups, type FollowupRow, followupsOf, summaryOf } from './followups.js';
 
 /**
  * How a logged write ended, in the words execute and rollback report: applied, skipped (stale or
@@ -49,6 +51,49 @@ export interface ActionLogEntry {
   environment: string;
   reason: string | null;
   rollbackOf: string | null;
+  /** The outcome follow-ups of an applied write (24 h, 72 h, 7 days); empty for every other entry. */
+  followups: FollowupEntry[];
+}
+
+/** One follow-up of an applied write: due, or done with its verdict (src/domain/outcome.ts). */
+export interface FollowupEntry {
+  id: string;
+  horizon: '24h' | '72h' | '7d';
+  status: 'due' | 'done';
+  dueAt: string;
+  evaluatedAt: string | null;
+  verdict: 'helped' | 'hurt' | 'inconclusive' | null;
+  reason: string | null;
+  metric: 'cpa' | 'roas' | null;
+  /** Which subject was measured: the entity, its parent (after a pause) or the account. */
+  subject: { role: string; id: string; name: string } | null;
+  change: number | null;
+  interval: { low: number; high: number } | null;
+  /** Signed minor units of the account currency; negative = lost. */
+  moneyMinor: number | null;
+  /** What the front doors render (src/domain/outcome-text.ts); null while due. */
+  summary: FollowupSummary | null;
+}
+
+function followupEntry(f: FollowupRow): FollowupEntry {
+  const s = summaryOf(f);
+  const detail = f.detail as { subjects?: Array<{ role: string; id: string; name: string }> } | null;
+  const first = detail?.subjects?.[0];
+  return {
+    id: f.id,
+    horizon: f.horizon,
+    status: f.status,
+    dueAt: f.dueAt.toISOString(),
+    evaluatedAt: f.evaluatedAt ? f.evaluatedAt.toISOString() : null,
+    verdict: f.verdict,
+    reason: f.reason,
+    metric: s?.metric ?? null,
+    subject: first ? { role: first.role, id: first.id, name: first.name } : null,
+    change: s?.change ?? null,
+    interval: s?.interval ?? null,
+    moneyMinor: f.moneyMinor,
+    summary: s,
+  };
 }
 
 /** An APPROVE / REJECT / CLEAR, with the plan it answered and the decider's reason. */
@@ -84,7 +129,13 @@ export async function actionLog(
 ): Promise<ActionLogResult> {
   const { db, agent } = await resolveFor(ctx, input.actor, input);
   authorize(input.actor, 'view', agent);
+  // Follow-ups are created lazily for applied writes (the sweep does it too); idempotent.
+  await ensureFollowups(db, agent.id, ctx.clock.now());
   const rows = await newestLog(db, agent.id, input.limit);
+  const followups = await followupsOf(
+    db,
+    rows.map((r) => r.id),
+  );
   const decisions = await newestDecisions(db, agent.id, input.limit);
   return {
     decisions: decisions.map((d) => ({
@@ -121,6 +172,7 @@ export async function actionLog(
       environment: r.environment,
       reason: r.reason,
       rollbackOf: r.rollbackOf,
+      followups: followups.filter((f) => f.actionLogId === r.id).map(followupEntry),
     })),
   };
 }

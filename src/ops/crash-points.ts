@@ -21,5 +21,14 @@ export function crashSeams(point: CrashPoint | undefined): WriteSeams {
       return { afterWrite: die };
     case 'after_readback':
       return { afterReadback: die };
+    default:
+      return {};
   }
+}
+
+/** Dies (SIGKILL) when the configured crash point is `point`; a no-op otherwise. */
+export async function crashIfAt(configured: CrashPoint | undefined, point: CrashPoint): Promise<void> {
+  if (configured !== point) return;
+  process.kill(process.pid, 'SIGKILL');
+  await new Promise(() => {});
 }

@@ -53,6 +53,8 @@ export interface ConfirmRollbackInput {
   actor: Actor;
   /** How many of the newest applied writes inside the window to undo. */
   limit: number;
+  /** Only these logged writes (a follow-up's Roll back button); still only inside the window. */
+  logIds?: string[];
 }
 
 /**
@@ -69,7 +71,13 @@ export async function confirmRollback(ctx: AppContext, input: ConfirmRollbackInp
   refuseUnlessConfirmed(agent, connection, input.confirm, 'rolling back');
   const now = ctx.clock.now();
   const since = new Date(now.getTime() - config.rollbackWindowHours * 3_600_000);
-  const { applied, undone, candidates } = await rollbackCandidates(db, agent.id, since, input.limit);
+  const { applied, undone, candidates } = await rollbackCandidates(
+    db,
+    agent.id,
+    since,
+    input.limit,
+    input.logIds,
+  );
   if (candidates.length === 0) {
     const outsideWindow = (await appliedWrites(db, agent.id, { before: since })).length;
     const result: RollbackResult = {
@@ -123,6 +131,7 @@ export async function rollbackCandidates(
   agentId: string,
   since: Date,
   limit: number,
+  only?: readonly string[],
 ): Promise<{ applied: ActionLogRow[]; undone: Set<string | null>; candidates: ActionLogRow[] }> {
   const applied = (await appliedWrites(db, agentId, { since })).filter((w) => w.planActionId !== null);
   const undone = new Set(
@@ -135,7 +144,12 @@ export async function rollbackCandidates(
       .filter((r) => r.event === 'applied' || r.event === 'reconciled')
       .map((r) => r.rollbackOf),
   );
-  return { applied, undone, candidates: applied.filter((a) => !undone.has(a.id)).slice(0, limit) };
+  const wanted = only ? new Set(only) : null;
+  return {
+    applied,
+    undone,
+    candidates: applied.filter((a) => !undone.has(a.id) && (!wanted || wanted.has(a.id))).slice(0, limit),
+  };
 }
 
 /** The write that undoes an applied write: it expects what we wrote and restores what was there. */

@@ -18,6 +18,7 @@ import { firstDelivery } from './event-dedupe.js';
 import { isDecisionButton, onDecisionButton } from './handlers/buttons.js';
 import { onConfirmSubmit, prepareConfirmModal } from './handlers/confirm.js';
 import { onThreadReply } from './handlers/decisions.js';
+import { onRollbackWriteButton } from './handlers/followup-rollback.js';
 import { onEditSubmit, onHomeButton, publishHome } from './handlers/home.js';
 import {
   HOME_CONNECT_ACTIONS,
@@ -234,6 +235,16 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
           value: a.value,
           viewState: b.view?.state?.values,
         });
+        return;
+      }
+      if (a.action_id === ACTION_IDS.rollbackWrite) {
+        const refusal = await onRollbackWriteButton(ctx, client, {
+          value: a.value,
+          teamId,
+          userId: b.user.id,
+          triggerId: b.trigger_id ?? '',
+        });
+        if (refusal) await respond({ response_type: 'ephemeral', replace_original: false, text: refusal });
         return;
       }
       await onHomeButton(ctx, client, {

@@ -6,10 +6,12 @@ import type { QueueName } from '../jobs/definitions.js';
 import {
   closeQueueJob,
   executeJob,
+  followupSweepJob,
   jobIdOf,
   maintainTokenJob,
   maintenanceSweepJob,
   pollAgentJob,
+  postFollowupJob,
   postOutboxMessageJob,
   postReportJob,
   postResultsJob,
@@ -20,6 +22,7 @@ import {
   runNowJob,
 } from '../jobs/definitions.js';
 import { closeQueueHandler, queueSweepHandler } from '../jobs/handlers/close-queue.js';
+import { followupSweepHandler, postFollowupHandler } from '../jobs/handlers/followups.js';
 import { pollHandler } from '../jobs/handlers/poll.js';
 import { postReportHandler } from '../jobs/handlers/post-report.js';
 import {
@@ -67,6 +70,8 @@ export interface StartWorkerOptions {
   reconcileEveryMs?: number;
   /** How often the sweep looks for approval queues to close (default every minute). */
   queueSweepEveryMs?: number;
+  /** How often the follow-up sweep runs (default every 5 minutes). */
+  followupEveryMs?: number;
 }
 
 /** Reconcile runs every minute; the token sweep once a day. */
@@ -74,6 +79,7 @@ export const RECONCILE_EVERY_MS = 60_000;
 /** Expired and superseded approval queues are looked for every minute. */
 export const QUEUE_SWEEP_EVERY_MS = 60_000;
 export const MAINTENANCE_EVERY_MS = 24 * 3600_000;
+export const FOLLOWUP_EVERY_MS = 5 * 60_000;
 
 export interface RunningWorker {
   readonly prefix: string;
@@ -175,6 +181,8 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     handle(maintenanceSweepJob, maintenanceSweepHandler(ctx)),
     handle(maintainTokenJob, maintainTokenHandler(ctx)),
     handle(purgeOAuthLoginsJob, purgeOAuthLoginsHandler(ctx)),
+    handle(followupSweepJob, followupSweepHandler(ctx)),
+    handle(postFollowupJob, postFollowupHandler(ctx, { ...slackDeps, ...(posterFor ? { posterFor } : {}) })),
     ...(opts.registrations ?? []),
   ];
   const host = new JobHost({
@@ -203,6 +211,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     await scheduleHousekeeping(queues, me.id, {
       reconcileEveryMs: opts.reconcileEveryMs ?? RECONCILE_EVERY_MS,
       queueSweepEveryMs: opts.queueSweepEveryMs ?? QUEUE_SWEEP_EVERY_MS,
+      followupEveryMs: opts.followupEveryMs ?? FOLLOWUP_EVERY_MS,
     });
     relay = startOutboxRelay(ctx, {
       queues,
@@ -269,9 +278,9 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
 async function scheduleHousekeeping(
   queues: JobQueues,
   workerId: string,
-  every: { reconcileEveryMs: number; queueSweepEveryMs: number },
+  every: { reconcileEveryMs: number; queueSweepEveryMs: number; followupEveryMs: number },
 ) {
-  const { reconcileEveryMs } = every;
+  const { reconcileEveryMs, followupEveryMs } = every;
   const { jobId: _r, ...reconcileOpts } = defaultJobOptions('reconcile');
   await queues
     .queue('reconcile')
@@ -296,4 +305,14 @@ async function scheduleHousekeeping(
       { every: MAINTENANCE_EVERY_MS },
       { name: maintenanceSweepJob.name, data: { v: maintenanceSweepJob.version }, opts: maintenanceOpts },
     );
+  // Outcome follow-ups: judged once due (and once a poll after their horizon has been stored).
+  await queues
+    .queue('maintenance')
+    .upsertJobScheduler(
+      'followup-sweep',
+      { every: followupEveryMs },
+      { name: followupSweepJob.name, data: { v: followupSweepJob.version }, opts: maintenanceOpts },
+    );
+  // And once now: a worker starting after a crash judges what the dead one left.
+  await queues.enqueue(followupSweepJob, { v: 1 }, { jobId: jobIdOf('followup-start', workerId) });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { followupSentence, horizonWords, writeLabel } from '../../domain/outcome-text.js';
 import { type ActionLogResult, actionLog } from '../../ops/action-log.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -44,7 +45,7 @@ export const actionLogCommand = defineCommand({
         shown(e.confirmedBy) || '—',
       ]),
     );
-    return [writes, ...decisions].join('\n');
+    return [writes, ...followupLines(outcomes, r.currency), ...decisions].join('\n');
   },
   json: (r) => ({
     ad_account_id: r.adAccountId,
@@ -70,6 +71,22 @@ export const actionLogCommand = defineCommand({
       environment: e.environment,
       reason: e.reason,
       rollback_of: e.rollbackOf,
+      followups: e.followups.map((f) => ({
+        id: f.id,
+        horizon: f.horizon,
+        status: f.status,
+        due_at: f.dueAt,
+        evaluated_at: f.evaluatedAt,
+        verdict: f.verdict,
+        reason: f.reason,
+        metric: f.metric,
+        subject: f.subject,
+        change: f.change,
+        interval: f.interval,
+        // Signed integer minor units of the account currency; negative = lost.
+        money: f.moneyMinor,
+        currency: r.currency,
+      })),
     })),
     // Decisions beside the writes: who approved, rejected or cleared what, and why.
     decisions: r.decisions.map((d) => ({
@@ -86,6 +103,21 @@ export const actionLogCommand = defineCommand({
     })),
   }),
 });
+
+/** Each applied write's follow-ups: "A1 pause ad set X: hurt at 72 h — parent CPA +18 % (…)". */
+function followupLines(entries: ActionLogResult['entries'], currency: string): string[] {
+  const lines: string[] = [];
+  for (const e of entries) {
+    for (const f of e.followups) {
+      const what = writeLabel({ ...e, name: shown(e.entityName) || e.entityId });
+      const verdict = f.summary
+        ? followupSentence(f.summary, currency)
+        : `due ${f.dueAt.replace('T', ' ').slice(0, 16)} UTC (${horizonWords(f.horizon)})`;
+      lines.push(`  ${what}: ${verdict}`);
+    }
+  }
+  return lines.length > 0 ? ['Follow-ups:', ...lines] : [];
+}
 
 /** Decisions beside the writes, so a rejection and its reason stay on record. */
 function decisionLines(decisions: ActionLogResult['decisions']): string[] {

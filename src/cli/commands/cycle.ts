@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toPlanActionJson } from '../../domain/contract.js';
 import { runNowViaQueue } from '../../jobs/remote.js';
+import { sweepFollowupsAfterRun } from '../../ops/followups.js';
 import { planActions } from '../../ops/plan-actions.js';
 import { runNow, runNowJson } from '../../ops/run-now.js';
 import { validateFlags } from '../args.js';
@@ -28,12 +29,15 @@ export const runNowCommand = defineCommand({
         actor: env.actor,
       });
     }
-    return runNow(ctx, {
+    const result = await runNow(ctx, {
       adAccount: input['ad-account'],
       actor: env.actor,
       trigger: 'cli',
       ...(env.json ? {} : { onProgress: (step: string) => env.io.err(`… ${step}`) }),
     });
+    // Embedded mode has no worker sweeping follow-ups: the fresh snapshot judges the ones now due.
+    await sweepFollowupsAfterRun(ctx, result.runId);
+    return result;
   },
   text(r) {
     const { high, medium, low } = r.counts;

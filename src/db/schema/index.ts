@@ -1,3 +1,4 @@
+export { actionFollowups } from './action-followups.js';
 export { actionLog } from './action-log.js';
 export { agents } from './agents.js';
 export { approvalDecisions } from './approval-decisions.js';

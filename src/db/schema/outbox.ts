@@ -13,8 +13,11 @@ export const outbox = pgTable(
   'outbox',
   {
     id: text('id').primaryKey(),
-    /** execute | rollback: run a confirmation; slack.connection_warning: post a token warning once. */
-    topic: text('topic', { enum: ['execute', 'rollback', 'slack.connection_warning'] }).notNull(),
+    /** execute | rollback: run a confirmation; slack.connection_warning: post a token warning once;
+     * slack.followup: post a follow-up verdict in its plan's thread once. */
+    topic: text('topic', {
+      enum: ['execute', 'rollback', 'slack.connection_warning', 'slack.followup'],
+    }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
     /** Versioned, schema-checked job payload. Never secrets. */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),

@@ -49,7 +49,12 @@ export function renderConfirmModal(view: ConfirmView): Record<string, unknown> {
     title: plain(view.kind === 'execute' ? 'Execute actions' : 'Roll back writes', LIMITS.viewTitle),
     submit: plain(verb, LIMITS.viewTitle),
     close: plain('Cancel', LIMITS.viewTitle),
-    private_metadata: encodeModalMetadata({ agentId: view.agentId, planId: view.planId, kind: view.kind }),
+    private_metadata: encodeModalMetadata({
+      agentId: view.agentId,
+      planId: view.planId,
+      kind: view.kind,
+      ...(view.logIds ? { logIds: view.logIds } : {}),
+    }),
     blocks: blocks.slice(0, LIMITS.viewBlocks),
   };
 }

@@ -16,6 +16,8 @@ export const ACTION_IDS = {
   editExecution: 'mb_edit_execution',
   pause: 'mb_pause_agent',
   resume: 'mb_resume_agent',
+  /** On a follow-up that found a write hurt: opens the rollback modal for that one write. */
+  rollbackWrite: 'mb_rollback_write',
   /** URL buttons (Slack still sends block_actions for them): the Facebook Login dialog. */
   connectFacebook: 'mb_connect_facebook',
   reconnectFacebook: 'mb_reconnect_facebook',
@@ -47,6 +49,12 @@ export const CALLBACK_IDS = {
 
 const PLAN_ID = /^[a-z]{2,8}_[0-9A-Za-z]{1,64}$/;
 const ACTION_KEY = /^A[1-9][0-9]{0,3}$/;
+const LOG_ID = /^log_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** The logged write a Roll back button names (its action_log id), or null for anything else. */
+export function parseLogIdValue(value: unknown): string | null {
+  return typeof value === 'string' && LOG_ID.test(value) ? value : null;
+}
 
 /** "pln_01J…:A3" */
 export function actionButtonValue(planId: string, key: string): string {
@@ -72,6 +80,8 @@ export const modalMetadataSchema = z.object({
   kind: z.enum(['execute', 'rollback', 'targets', 'schedule', 'people', 'execution', 'reject']),
   /** The action a reject-reason modal is about. */
   key: z.string().regex(ACTION_KEY).optional(),
+  /** A rollback modal opened from a follow-up: only these logged writes. */
+  logIds: z.array(z.string().regex(LOG_ID)).min(1).max(10).optional(),
 });
 export type ModalMetadata = z.infer<typeof modalMetadataSchema>;
 

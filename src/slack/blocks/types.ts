@@ -123,6 +123,8 @@ export interface ConfirmView {
   environment: Environment;
   currency: string;
   items: ConfirmItem[];
+  /** A rollback limited to these logged writes (opened from a follow-up's Roll back button). */
+  logIds?: string[];
 }
 
 export interface HomeAgentView {

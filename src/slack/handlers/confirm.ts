@@ -28,7 +28,14 @@ const ROLLBACK_LIMIT = 10;
  */
 export async function prepareConfirmModal(
   ctx: AppContext,
-  input: { kind: 'execute' | 'rollback'; agent: AgentRow; connection: ConnectionRow; actor: Actor },
+  input: {
+    kind: 'execute' | 'rollback';
+    agent: AgentRow;
+    connection: ConnectionRow;
+    actor: Actor;
+    /** Rollback only: just these logged writes (a follow-up's Roll back button). */
+    logIds?: string[];
+  },
 ): Promise<{ message: string } | { view: Record<string, unknown> }> {
   const roster = rosterOf(input.agent);
   const verdict = permits(
@@ -49,7 +56,9 @@ export async function prepareConfirmModal(
       message:
         input.kind === 'execute'
           ? 'Nothing is ready to execute: approve actions of the active plan first (`/metabuyer plan-actions`).'
-          : 'Nothing to roll back inside the rollback window.',
+          : input.logIds
+            ? 'That write can no longer be rolled back: it is outside the rollback window or already undone.'
+            : 'Nothing to roll back inside the rollback window.',
     };
   }
   return { view: renderConfirmModal(view) };
@@ -89,6 +98,7 @@ export async function onConfirmSubmit(
             confirm: word,
             actor: input.actor,
             limit: ROLLBACK_LIMIT,
+            ...(input.meta.logIds ? { logIds: input.meta.logIds } : {}),
           });
   } catch (e) {
     return {

@@ -20,6 +20,8 @@ export async function confirmViewOf(
     connection: ConnectionRow;
     now: Date;
     limit?: number;
+    /** Rollback only: just these logged writes. */
+    logIds?: string[];
   },
 ): Promise<ConfirmView> {
   const { agent, connection, now } = input;
@@ -46,10 +48,11 @@ export async function confirmViewOf(
   }
   const config = agentConfigOf(agent);
   const since = new Date(now.getTime() - config.rollbackWindowHours * 3_600_000);
-  const { candidates } = await rollbackCandidates(db, agent.id, since, input.limit ?? 10);
+  const { candidates } = await rollbackCandidates(db, agent.id, since, input.limit ?? 10, input.logIds);
   return {
     ...base,
     planId: null,
+    ...(input.logIds ? { logIds: input.logIds } : {}),
     // A rollback writes back what was there: from our value to the old one.
     items: candidates.map((w) =>
       item(
