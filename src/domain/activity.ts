@@ -252,7 +252,11 @@ export function classify(
   ourAppId: string | null | undefined,
   money: (minor: number) => string,
 ): ClassifiedChange {
-  const kind = actorKindOf(a, ourAppId);
+  return classifyAs(a, actorKindOf(a, ourAppId), money);
+}
+
+/** With the actor already known (stored with the entry). */
+export function classifyAs(a: Activity, kind: ActorKind, money: (minor: number) => string): ClassifiedChange {
   return { activity: a, kind, actor: actorLabel(a, kind), sentence: describeActivity(a, kind, money) };
 }
 
@@ -343,15 +347,13 @@ function hoursText(h: number): string {
 }
 
 /**
- * For each sharp move, the first outside change to the entity (or the objects above it) from the
- * lookback until the move, or the earliest during it: "Budget of ad set X raised $50.00 → $120.00 by
+ * For each sharp move, the first outside change (of the classified `changes`) to the entity or the
+ * objects above it, from the lookback on: "Budget of ad set X raised $50.00 → $120.00 by
  * Jane (person) 3 h before the spike".
  */
 export function anomalyCards(
   inputs: readonly AnomalyInput[],
-  activities: readonly Activity[],
-  ourAppId: string | null | undefined,
-  money: (minor: number) => string,
+  changes: readonly ClassifiedChange[],
   until: string,
 ): AnomalyCard[] {
   const cards: AnomalyCard[] = [];
@@ -360,8 +362,9 @@ export function anomalyCards(
     if (!ANOMALY_RULES.has(input.rule)) continue;
     const ids = new Set(input.objectIds);
     const fromMs = Date.parse(input.lookbackFrom);
-    const candidates = activities
-      .filter((a) => {
+    const candidates = changes
+      .filter((c) => {
+        const a = c.activity;
         const t = Date.parse(a.eventTime);
         return (
           a.objectId !== null &&
@@ -369,10 +372,9 @@ export function anomalyCards(
           t >= fromMs &&
           t <= untilMs &&
           matters(a) &&
-          actorKindOf(a, ourAppId) !== 'us'
+          c.kind !== 'us'
         );
       })
-      .map((a) => classify(a, ourAppId, money))
       .sort(byTime);
     const first = candidates[0];
     if (!first) continue;
@@ -390,4 +392,35 @@ export function anomalyCards(
     });
   }
   return cards;
+}
+
+/** The UTC instant (ISO) of a local date's midnight in a time zone (an unknown zone is read as UTC). */
+export function localMidnight(date: string, timeZone: string): string {
+  const guess = Date.parse(`${date}T00:00:00Z`);
+  let offset = 0;
+  try {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    }).formatToParts(guess);
+    const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+    const asUtc = Date.UTC(
+      get('year'),
+      get('month') - 1,
+      get('day'),
+      get('hour'),
+      get('minute'),
+      get('second'),
+    );
+    offset = asUtc - guess;
+  } catch {
+    offset = 0;
+  }
+  return new Date(guess - offset).toISOString();
 }

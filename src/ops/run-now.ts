@@ -14,6 +14,15 @@ import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { readAccountSnapshot } from '../meta/snapshot-reader.js';
+import {
+  type ActivitySync,
+  anomaliesJson,
+  type ChangesReport,
+  changesJson,
+  changesOf,
+  syncActivities,
+  windowStart,
+} from './activities.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
@@ -35,6 +44,10 @@ export interface RunNowResult {
   report: { posted: boolean; detail: string };
   /** Rules that could not run for want of a target (an agent set up without targets). */
   rulesWithoutTargets: RuleWithoutTarget[];
+  /** The activity log read of this poll (since the newest stored entry). */
+  activities: ActivitySync;
+  /** Who changed what over the window (people, other apps, Meta; ours counted), and what came first. */
+  changes: ChangesReport;
 }
 
 export interface RuleWithoutTarget {
@@ -90,14 +103,16 @@ export async function runNow(
   });
   try {
     input.onProgress?.(`Reading ${agent.adAccountId} from Meta (metadata and insights at 3 levels)…`);
-    const { snapshot, calls } = await withMeta(ctx, connection, async (client) => {
+    const { snapshot, calls, activities } = await withMeta(ctx, connection, async (client) => {
       const before = client.callsSent;
       const snap = await readAccountSnapshot(client, {
         adAccountId: agent.adAccountId,
         datePreset: config.datePreset,
         takenAt: started,
       });
-      return { snapshot: snap, calls: client.callsSent - before };
+      // Who changed what since the last poll (the first poll: since the window began).
+      const log = await syncActivities(ctx, db, client, agent.adAccountId, windowStart(snap));
+      return { snapshot: snap, calls: client.callsSent - before, activities: log };
     });
     input.onProgress?.(`Read ${snapshot.entities.length} objects in ${calls} Graph calls; recommending…`);
     const history = await recentWrites(db, agent.id, started);
@@ -142,6 +157,14 @@ export async function runNow(
     );
     const counts = { high: 0, medium: 0, low: 0 };
     for (const r of recommendations) counts[r.severity]++;
+    const changes = await changesOf(ctx, db, {
+      adAccountId: agent.adAccountId,
+      currency: snapshot.account.currency,
+      since: windowStart(snapshot),
+      until: started,
+      snapshot,
+      recommendations,
+    });
     ctx.logger.info('run succeeded', {
       runId: run.id,
       agentId: agent.id,
@@ -160,6 +183,8 @@ export async function runNow(
       // No measured precision is stored yet: a rule that requires one stays in shadow until it is.
       shadow: shadowStatuses(config),
       rulesWithoutTargets: rulesWithoutTargets(config),
+      activities,
+      changes,
       report: config.slackTarget
         ? {
             posted: false,
@@ -181,7 +206,14 @@ export function runSummaryLine(s: RunSummary, currency: string): string {
   return `spend ${formatMoney(s.spend, currency)} | purchases ${s.purchases} | CPA ${cpa} | ROAS ${roas}`;
 }
 
-export function runNowJson(r: RunNowResult): RunNowJson & { run: { summary_text: string } } {
-  const json = toRunNowJson(r.runId, r.snapshot, r.recommendations);
-  return { ...json, run: { ...json.run, summary_text: r.summaryLine } };
+export function runNowJson(r: RunNowResult) {
+  const json: RunNowJson = toRunNowJson(r.runId, r.snapshot, r.recommendations);
+  return {
+    ...json,
+    run: { ...json.run, summary_text: r.summaryLine },
+    // Absent on a result from an older worker (through the queue), so the reader does not break.
+    ...(r.changes
+      ? { changes: changesJson(r.changes, r.activities ?? null), anomalies: anomaliesJson(r.changes) }
+      : {}),
+  };
 }

@@ -1,3 +1,4 @@
+export { accountActivities } from './account-activities.js';
 export { actionLog } from './action-log.js';
 export { agents } from './agents.js';
 export { approvalDecisions } from './approval-decisions.js';

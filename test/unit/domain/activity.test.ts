@@ -4,6 +4,7 @@ import {
   actorKindOf,
   anomalyCards,
   categoriesOf,
+  classify,
   describeActivity,
   groupChanges,
   matters,
@@ -160,9 +161,7 @@ describe('the anomaly card', () => {
         entry({ eventTime: '2026-11-19T02:00:00.000Z' }),
         entry({ eventTime: '2026-11-19T04:00:00.000Z', actorName: 'Later' }),
         entry({ eventTime: '2026-11-18T00:00:00.000Z', applicationId: OUR_APP }),
-      ],
-      OUR_APP,
-      money,
+      ].map((a) => classify(a, OUR_APP, money)),
       '2026-11-20T15:00:00.000Z',
     );
     expect(cards).toHaveLength(1);
