@@ -317,6 +317,13 @@ export const ANOMALY_RULES: ReadonlySet<string> = new Set([
   'zero_conversions',
 ]);
 
+const MOVE_WORDS: Record<string, string> = {
+  spend_spike: 'the spike',
+  high_cpa: 'the high-CPA window',
+  low_roas: 'the low-ROAS window',
+  zero_conversions: 'the window without purchases',
+};
+
 export interface AnomalyInput {
   recommendationId: string;
   rule: string;
@@ -381,7 +388,7 @@ export function anomalyCards(
     const hoursBefore = Math.floor(
       (Date.parse(input.startedAt) - Date.parse(first.activity.eventTime)) / 3_600_000,
     );
-    const move = input.rule === 'spend_spike' ? 'the spike' : `the ${input.rule.replace(/_/g, ' ')}`;
+    const move = MOVE_WORDS[input.rule] ?? `the ${input.rule.replace(/_/g, ' ')}`;
     cards.push({
       recommendationId: input.recommendationId,
       rule: input.rule,

@@ -210,10 +210,18 @@ export function runNowJson(r: RunNowResult) {
   const json: RunNowJson = toRunNowJson(r.runId, r.snapshot, r.recommendations);
   return {
     ...json,
-    run: { ...json.run, summary_text: r.summaryLine },
-    // Absent on a result from an older worker (through the queue), so the reader does not break.
-    ...(r.changes
-      ? { changes: changesJson(r.changes, r.activities ?? null), anomalies: anomaliesJson(r.changes) }
-      : {}),
+    run: {
+      ...json.run,
+      summary_text: r.summaryLine,
+      // Inside `run`: the contract fixes the top-level keys. Absent on a result from an older worker.
+      ...(r.changes
+        ? {
+            changes: {
+              ...changesJson(r.changes, r.activities ?? null),
+              anomalies: anomaliesJson(r.changes),
+            },
+          }
+        : {}),
+    },
   };
 }

@@ -91,7 +91,7 @@ function changesText(r: RunNowResult): string[] {
   group('by other apps', g.byOtherApps);
   group("by Meta's automatic adjustments", g.byMeta);
   for (const a of r.changes.anomalies)
-    out.push(`  First change behind ${a.rule} on ${shown(a.entityName)}: ${shown(a.sentence)}`);
+    out.push(`  First change behind ${a.rule} on "${shown(a.entityName)}": ${shown(a.sentence)}`);
   if (r.activities?.error)
     out.push(`  (the activity log could not be read: ${shown(r.activities.error.message)})`);
   return out;

@@ -134,7 +134,8 @@ describe('the approval queue in Block Kit', () => {
                 at: '2026-12-01T14:02:00Z',
                 by: 'Jane <Buyer> (person)',
                 kind: 'person',
-                sentence: 'Budget of ad set "Prospecting 0" raised $150.00 → $300.00 by Jane <Buyer> (person)',
+                sentence:
+                  'Budget of ad set "Prospecting 0" raised $150.00 → $300.00 by Jane <Buyer> (person)',
               },
             ],
           }),
