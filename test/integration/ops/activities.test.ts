@@ -80,6 +80,19 @@ describe('who changed what', () => {
     expect(view.actions.find((a) => a.key === 'A1')?.outsideChanges).toBeNull();
     expect(text).toContain(':warning: *Changed by Jane Buyer (person)*');
     expect(text).toContain('raised $100.00 → $110.00 by Jane Buyer (person)');
+    // The CLI shows the same flag on the plan before anyone executes.
+    const status = await expectOk(h.cli('status'));
+    expect(status.stdout).toMatch(
+      /⚠ A3: +changed by Jane Buyer \(person\) at .* after this plan: Budget of ad set/,
+    );
+    expect((await expectOk(h.cli('status', '--json'))).json().plan.outside_changes).toEqual([
+      expect.objectContaining({
+        key: 'A3',
+        entity_id: '12',
+        by: 'Jane Buyer (person)',
+        actor_kind: 'person',
+      }),
+    ]);
 
     const result = (await expectOk(h.cli('execute-actions', '--confirm', 'sandbox', '--json'))).json();
     const a3 = result.results.find((r: Json) => r.key === 'A3');
