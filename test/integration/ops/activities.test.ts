@@ -175,6 +175,26 @@ describe('who changed what', () => {
     );
   });
 
+  it('keeps polling when the activity log cannot be read, says why, and reads from the same point next time', async () => {
+    await anHourLater();
+    await janeSets('12', { daily_budget: 11000 });
+    await h.fault({
+      method: 'GET',
+      path: '^/act_1000000001/activities$',
+      times: 5,
+      error: { code: 200, message: '(#200) Permissions error' },
+    });
+    const failed = await expectOk(h.cli('run-now', '--json'));
+    expect(failed.json().run.changes.read_error).toMatchObject({ code: expect.stringMatching(/^meta_/) });
+    expect(failed.json().recommendations.length).toBeGreaterThan(0);
+    const text = (await expectOk(h.cli('run-now'))).stdout;
+    expect(text).toContain('(the activity log could not be read');
+    await fetch(`${h.sim.url}/__sim/faults`, { method: 'DELETE' });
+    const next = (await expectOk(h.cli('run-now', '--json'))).json();
+    expect(next.run.changes.read_error).toBeNull();
+    expect(next.run.changes.by_people.map((c: Json) => c.object_id)).toEqual(['12']);
+  });
+
   it('reads a log longer than a page, every page, and stores each entry once', async () => {
     await anHourLater();
     for (let i = 0; i < 7; i++) await janeSets('11', { daily_budget: 15100 + i * 100 });
