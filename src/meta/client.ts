@@ -1,5 +1,7 @@
 import type { z } from 'zod';
+import type { Activity } from '../domain/activity.js';
 import type { Level } from '../domain/snapshot.js';
+import { type ActivitiesQuery, readActivities } from './activities.js';
 import { type BatchItemResult, type BatchOptions, type BatchRequest, executeBatch } from './batch.js';
 import { type MetaClientOptions, type MetaConfig, resolveMetaConfig } from './config.js';
 import {
@@ -105,6 +107,10 @@ export class MetaClient {
   }
   listAds(accountId: string, opts?: ListOptions): Promise<AdNode[]> {
     return listAds(this.transport, accountId, opts);
+  }
+  /** The account's activity log since an instant, every page (see activities.ts). */
+  activities(query: ActivitiesQuery): Promise<Activity[]> {
+    return readActivities(this.transport, query);
   }
   insights(query: InsightsQuery, mode?: InsightsMode): Promise<InsightsRow[]> {
     return fetchInsights(this.transport, query, mode);

@@ -14,6 +14,7 @@ import type { ActionSpec } from '../domain/recommendation.js';
 import type { EntityMeta, Snapshot } from '../domain/snapshot.js';
 import { AppError, toAppError } from '../lib/errors.js';
 import type { MetaClient } from '../meta/client.js';
+import { explainDrift } from './activities.js';
 import { agentConfigOf } from './agent-config.js';
 import { crashSeams } from './crash-points.js';
 import { openAccessToken } from './credentials.js';
@@ -230,7 +231,7 @@ export async function openExecutionRun(
       await settleAction(db, action.id, [status], 'approved', ctx.clock.now(), null);
       return { outcome: 'retry', reason: 'the previous attempt did not take effect' };
     }
-    const reason = `stale: live ${show(liveValue)}, plan expected ${show(action.fromValue)}`;
+    const reason = await staleReason(action, liveValue);
     await log('stale', d.keys.outcome, { observedValue: liveValue, reason });
     await settleAction(db, action.id, [status], 'stale', ctx.clock.now(), reason);
     return { outcome: 'skipped', reason };
@@ -262,8 +263,8 @@ export async function openExecutionRun(
         live.forget(action.entityId);
         return { outcome: 'applied', reason: outcome.note };
       case 'stale': {
-        const reason = `stale: live ${show(outcome.observed)}, plan expected ${show(action.fromValue)}`;
-        await settleAction(db, action.id, ['executing'], 'stale', t, reason);
+        const reason = await staleReason(action, outcome.observed);
+        await settleAction(db, action.id, ['executing'], 'stale', ctx.clock.now(), reason);
         return { outcome: 'skipped', reason };
       }
       case 'failed': {
@@ -275,6 +276,18 @@ export async function openExecutionRun(
         await settleAction(db, action.id, ['executing'], 'unknown', t, outcome.detail);
         return { outcome: 'unknown', reason: outcome.detail };
     }
+  }
+
+  /** "stale: live 30000, plan expected 15000 — changed by Jane Buyer (person) at … after this plan: …". */
+  async function staleReason(action: PlanActionRow, observed: unknown): Promise<string> {
+    const base = `stale: live ${show(observed)}, plan expected ${show(action.fromValue)}`;
+    const why = await explainDrift(ctx, db, client, {
+      adAccountId: agent!.adAccountId,
+      currency: agent!.currency,
+      objectId: action.entityId,
+      after: plan!.createdAt,
+    });
+    return why ? `${base} — ${why}` : base;
   }
 
   /** The outcome an action already settled shows (a re-run reports it; it never writes again). */

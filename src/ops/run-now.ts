@@ -15,6 +15,15 @@ import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { DEFAULT_DAILY_LEVELS, readAccountSnapshot } from '../meta/snapshot-reader.js';
+import {
+  type ActivitySync,
+  anomaliesJson,
+  type ChangesReport,
+  changesJson,
+  changesOf,
+  syncActivities,
+  windowStart,
+} from './activities.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
@@ -43,6 +52,10 @@ export interface RunNowResult {
   report: { posted: boolean; detail: string };
   /** Rules that could not run for want of a target (an agent set up without targets). */
   rulesWithoutTargets: RuleWithoutTarget[];
+  /** The activity log read of this poll (since the newest stored entry). */
+  activities: ActivitySync;
+  /** Who changed what over the window (people, other apps, Meta; ours counted), and what came first. */
+  changes: ChangesReport;
 }
 
 export interface RuleWithoutTarget {
@@ -105,7 +118,11 @@ export async function runNow(
     input.onProgress?.(
       `Reading ${agent.adAccountId} from Meta (metadata and insights at 3 levels${measure ? ', with the history to measure rule precision' : ''})…`,
     );
-    const { snapshot: read, calls } = await withMeta(ctx, connection, async (client) => {
+    const {
+      snapshot: read,
+      calls,
+      activities,
+    } = await withMeta(ctx, connection, async (client) => {
       const before = client.callsSent;
       const snap = await readAccountSnapshot(client, {
         adAccountId: agent.adAccountId,
@@ -113,7 +130,9 @@ export async function runNow(
         takenAt: started,
         ...(measure ? historyRead(config) : {}),
       });
-      return { snapshot: snap, calls: client.callsSent - before };
+      // Who changed what since the last poll (the first poll: since the window began).
+      const log = await syncActivities(ctx, db, client, agent.adAccountId, windowStart(snap));
+      return { snapshot: snap, calls: client.callsSent - before, activities: log };
     });
     let precisionMeasured: RunNowResult['precisionMeasured'] = null;
     if (measure) {
@@ -180,6 +199,14 @@ export async function runNow(
     );
     const counts = { high: 0, medium: 0, low: 0 };
     for (const r of recommendations) counts[r.severity]++;
+    const changes = await changesOf(ctx, db, {
+      adAccountId: agent.adAccountId,
+      currency: snapshot.account.currency,
+      since: windowStart(snapshot),
+      until: started,
+      snapshot,
+      recommendations,
+    });
     ctx.logger.info('run succeeded', {
       runId: run.id,
       agentId: agent.id,
@@ -198,6 +225,8 @@ export async function runNow(
       shadow,
       precisionMeasured,
       rulesWithoutTargets: rulesWithoutTargets(config),
+      activities,
+      changes,
       report: config.slackTarget
         ? {
             posted: false,
@@ -219,11 +248,26 @@ export function runSummaryLine(s: RunSummary, currency: string): string {
   return `spend ${formatMoney(s.spend, currency)} | purchases ${s.purchases} | CPA ${cpa} | ROAS ${roas}`;
 }
 
-export function runNowJson(
-  r: RunNowResult,
-): RunNowJson & { run: { summary_text: string }; shadow: ShadowJson[] } {
-  const json = toRunNowJson(r.runId, r.snapshot, r.recommendations);
-  return { ...json, run: { ...json.run, summary_text: r.summaryLine }, shadow: r.shadow.map(shadowJson) };
+export function runNowJson(r: RunNowResult) {
+  const json: RunNowJson = toRunNowJson(r.runId, r.snapshot, r.recommendations);
+  return {
+    ...json,
+    run: {
+      ...json.run,
+      summary_text: r.summaryLine,
+      // Absent on a result from an older worker.
+      ...(r.changes
+        ? {
+            changes: {
+              ...changesJson(r.changes, r.activities ?? null),
+              anomalies: anomaliesJson(r.changes),
+            },
+          }
+        : {}),
+      // Rules that recommend but plan nothing, and why (inside `run`, as the contract fixes the top level).
+      shadow: r.shadow.map(shadowJson),
+    },
+  };
 }
 
 /** The snapshot a run keeps: daily rows of the usual levels and days (a measuring read has more). */

@@ -1,7 +1,12 @@
 import type { AppContext } from '../app/context.js';
-import { actionsOf, activePlan } from '../db/repos/plans.js';
+import type { Db } from '../db/client.js';
+import { outsideActivitiesOfObjectsAfter } from '../db/repos/account-activities.js';
+import type { AgentRow } from '../db/repos/agents.js';
+import { actionsOf, activePlan, type PlanActionRow, type PlanRow } from '../db/repos/plans.js';
 import { latestRun } from '../db/repos/runs.js';
+import { classifyAs } from '../domain/activity.js';
 import type { Actor } from '../domain/actor.js';
+import { formatMoney } from '../domain/money.js';
 import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
@@ -30,12 +35,62 @@ export interface StatusResult {
   nextRunAt: string | null;
   schedule: 'scheduled' | 'not_scheduled' | 'halted' | 'disabled';
   token: { mode: string; expiresAt: string | null; expiresInDays: number | null };
-  plan: { id: string; expiresAt: string; expired: boolean; counts: Record<string, number> } | null;
+  plan: {
+    id: string;
+    expiresAt: string;
+    expired: boolean;
+    counts: Record<string, number>;
+    /** Actions not yet settled whose object someone else changed after the plan (the newest change each). */
+    outsideChanges: PlanOutsideChange[];
+  } | null;
   /** Minimum backtest precision per rule, in whole percents, and the judged verdicts it needs. */
   minPrecisionPct: Record<string, number>;
   minPrecisionCases: number;
   /** Rules in shadow now, and why, on the stored measurements (src/domain/shadow.ts). */
   shadow: ShadowStatus[];
+}
+
+export interface PlanOutsideChange {
+  key: string;
+  entityId: string;
+  at: string;
+  by: string;
+  kind: string;
+  sentence: string;
+}
+
+const SETTLED = new Set(['applied', 'failed', 'stale', 'rolled_back', 'rolling_back', 'rejected']);
+
+/** The newest outside change (as the polls stored the activity log) to each unsettled action's object. */
+async function outsideChangesOfPlan(
+  db: Db,
+  agent: AgentRow,
+  plan: PlanRow,
+  actions: PlanActionRow[],
+): Promise<PlanOutsideChange[]> {
+  const open = actions.filter((a) => !SETTLED.has(a.status));
+  const found = await outsideActivitiesOfObjectsAfter(
+    db,
+    agent.adAccountId,
+    open.map((a) => a.entityId),
+    plan.createdAt,
+  );
+  const money = (minor: number) => formatMoney(minor, agent.currency);
+  const out: PlanOutsideChange[] = [];
+  for (const a of open) {
+    const last = found.filter((f) => f.activity.objectId === a.entityId).at(-1);
+    if (!last) continue;
+    const c = classifyAs(last.activity, last.kind, money);
+    out.push({
+      key: a.key,
+      entityId: a.entityId,
+      at: c.activity.eventTime,
+      by: c.actor,
+      kind: c.kind,
+      sentence: c.sentence,
+    });
+  }
+  return out;
 }
 
 export async function status(
@@ -48,7 +103,9 @@ export async function status(
   const run = await latestRun(db, agent.id);
   const plan = await activePlan(db, agent.id);
   const counts: Record<string, number> = {};
-  if (plan) for (const a of await actionsOf(db, plan.id)) counts[a.status] = (counts[a.status] ?? 0) + 1;
+  const actions = plan ? await actionsOf(db, plan.id) : [];
+  for (const a of actions) counts[a.status] = (counts[a.status] ?? 0) + 1;
+  const outside = plan ? await outsideChangesOfPlan(db, agent, plan, actions) : [];
   const config = agentConfigOf(agent);
   const shadow = shadowStatuses(config, await storedPrecision(db, agent.id), now.toISOString());
   // Only what a worker has actually scheduled is promised; nothing is inferred from the interval.
@@ -96,6 +153,7 @@ export async function status(
           expiresAt: plan.expiresAt.toISOString(),
           expired: plan.expiresAt.getTime() <= now.getTime(),
           counts,
+          outsideChanges: outside,
         }
       : null,
     minPrecisionPct: minPrecisionPct(config.shadow.minPrecision),

@@ -170,7 +170,7 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
         ...(opts.slackSpacingMs !== undefined ? { spacingMs: opts.slackSpacingMs } : {}),
       }),
     ),
-    handle(runNowJob, runNowHandler(ctx)),
+    handle(runNowJob, runNowHandler(ctx, slackDeps)),
     handle(executeJob, confirmationHandler(ctx)),
     handle(rollbackJob, confirmationHandler(ctx)),
     handle(reconcileJob, reconcileHandler(ctx)),

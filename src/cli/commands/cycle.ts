@@ -3,7 +3,7 @@ import { toPlanActionJson } from '../../domain/contract.js';
 import { runNowViaQueue } from '../../jobs/remote.js';
 import { sweepFollowupsAfterRun } from '../../ops/followups.js';
 import { planActions } from '../../ops/plan-actions.js';
-import { runNow, runNowJson } from '../../ops/run-now.js';
+import { type RunNowResult, runNow, runNowJson } from '../../ops/run-now.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
 import { dateRange, entity, localTime, plural, shown, table } from '../format.js';
@@ -75,11 +75,37 @@ export const runNowCommand = defineCommand({
         `Measured rule precision again on the days ${dateRange(r.precisionMeasured.since, r.precisionMeasured.until)} (a rule requires a minimum and its measurement was missing or old).`,
       );
     for (const s of r.shadow) lines.push(`Shadow: ${s.rule} recommends but does not plan: ${s.reason}.`);
+    if (r.changes) lines.push(...changesText(r));
     lines.push(r.report.detail);
     return lines.join('\n');
   },
   json: runNowJson,
 });
+
+/** Who changed what over the window: people, other apps, Meta; our own writes only counted. */
+function changesText(r: RunNowResult): string[] {
+  const g = r.changes.groups;
+  const out: string[] = [];
+  const total = g.byPeople.length + g.byOtherApps.length + g.byMeta.length;
+  out.push(
+    `Changes by others since ${r.changes.since.slice(0, 16).replace('T', ' ')} UTC: ${total === 0 ? 'none' : total}${g.ours.length > 0 ? ` (and ${plural(g.ours.length, 'write')} of ours)` : ''}.`,
+  );
+  const group = (title: string, list: typeof g.byPeople) => {
+    if (list.length === 0) return;
+    out.push(`  ${title}:`);
+    for (const c of list.slice(-10))
+      out.push(`    ${c.activity.eventTime.slice(0, 16).replace('T', ' ')} ${shown(c.sentence)}`);
+    if (list.length > 10) out.push(`    … ${list.length - 10} earlier (run-now --json lists them all)`);
+  };
+  group('by people', g.byPeople);
+  group('by other apps', g.byOtherApps);
+  group("by Meta's automatic adjustments", g.byMeta);
+  for (const a of r.changes.anomalies)
+    out.push(`  First change behind ${a.rule} on "${shown(a.entityName)}": ${shown(a.sentence)}`);
+  if (r.activities?.error)
+    out.push(`  (the activity log could not be read: ${shown(r.activities.error.message)})`);
+  return out;
+}
 
 export const planActionsCommand = defineCommand({
   name: 'plan-actions',

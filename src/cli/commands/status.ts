@@ -83,6 +83,13 @@ export const statusCommand = defineCommand({
         i === 0 ? 'In shadow' : '',
         `${s.rule}: ${shown(s.reason)}`,
       ]),
+      ...(r.plan?.outsideChanges ?? []).map(
+        (c) =>
+          [
+            `  ⚠ ${c.key}`,
+            `changed by ${shown(c.by)} at ${localTime(c.at, tz)} after this plan: ${shown(c.sentence)}`,
+          ] as [string, string],
+      ),
     ]);
   },
   json: (r) => ({
@@ -112,7 +119,20 @@ export const statusCommand = defineCommand({
     next_run_at: r.nextRunAt,
     token: { mode: r.token.mode, expires_at: r.token.expiresAt, expires_in_days: r.token.expiresInDays },
     plan: r.plan
-      ? { id: r.plan.id, expires_at: r.plan.expiresAt, expired: r.plan.expired, counts: r.plan.counts }
+      ? {
+          id: r.plan.id,
+          expires_at: r.plan.expiresAt,
+          expired: r.plan.expired,
+          counts: r.plan.counts,
+          outside_changes: r.plan.outsideChanges.map((c) => ({
+            key: c.key,
+            entity_id: c.entityId,
+            at: c.at,
+            by: c.by,
+            actor_kind: c.kind,
+            description: c.sentence,
+          })),
+        }
       : null,
     min_precision_pct: r.minPrecisionPct,
     min_precision_cases: r.minPrecisionCases,

@@ -1,3 +1,4 @@
+export { accountActivities } from './account-activities.js';
 export { actionFollowups } from './action-followups.js';
 export { actionLog } from './action-log.js';
 export { agents } from './agents.js';

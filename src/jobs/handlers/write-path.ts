@@ -4,6 +4,7 @@ import type { AppContext } from '../../app/context.js';
 import { agentById } from '../../db/repos/agents.js';
 import { confirmationById } from '../../db/repos/confirmations.js';
 import { outboxById } from '../../db/repos/outbox.js';
+import { activePlan } from '../../db/repos/plans.js';
 import { queueThreadsOf, recordShownState } from '../../db/repos/slack-messages.js';
 import { cliActor } from '../../domain/actor.js';
 import { shownStateOf } from '../../domain/queue-state.js';
@@ -36,8 +37,8 @@ import type { JobHandler, JobRun } from '../host.js';
 import { CHANNEL_SPACING_MS, sendPaced } from './post-report.js';
 
 /** run-now for an operator's CLI: the same op, its result returned to the waiting CLI. */
-export function runNowHandler(ctx: AppContext): JobHandler<typeof runNowJob> {
-  return async (payload) => {
+export function runNowHandler(ctx: AppContext, deps?: SlackDeps): JobHandler<typeof runNowJob> {
+  return async (payload, run) => {
     const { db } = await ctx.database();
     const agent = await agentById(db, payload.agentId);
     if (!agent) {
@@ -47,7 +48,22 @@ export function runNowHandler(ctx: AppContext): JobHandler<typeof runNowJob> {
         message: `No agent ${payload.agentId}.`,
       });
     }
-    return runNow(ctx, { adAccount: agent.adAccountId, actor: cliActor(payload.operator), trigger: 'cli' });
+    const result = await runNow(ctx, {
+      adAccount: agent.adAccountId,
+      actor: cliActor(payload.operator),
+      trigger: 'cli',
+    });
+    // A manual poll does not replan: when it read new changes, the active plan's queue may now carry
+    // outside-change flags, so its messages are brought up to date (best effort).
+    if (deps && result.activities.stored > 0) {
+      try {
+        const plan = await activePlan(db, agent.id);
+        if (plan) await refreshQueue(ctx, deps, run, plan.id);
+      } catch (e) {
+        run.logger.warn('approval queue not refreshed after the poll', { error: (e as Error).message });
+      }
+    }
+    return result;
   };
 }
 

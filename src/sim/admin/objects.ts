@@ -7,9 +7,17 @@
  * edit (last_sig_edit_ts = now), as it is through the API.
  */
 import type { z } from 'zod';
+import {
+  type ActivityActor,
+  activityOf,
+  changeActivities,
+  DEFAULT_PERSON,
+  META_ACTOR,
+  snapshotOf,
+} from '../model/activities.js';
 import type { GraphObject, SimState } from '../model/state.js';
 import { effectiveStatus } from '../model/status.js';
-import type { mutateBody } from './schemas.js';
+import type { automaticBody, mutateBody } from './schemas.js';
 
 const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 
@@ -92,8 +100,22 @@ export function objectView(o: GraphObject): Record<string, unknown> {
   }
 }
 
-/** Applies a mutation; returns an error message for a change Ads Manager would not allow. */
-export function mutate(state: SimState, body: z.output<typeof mutateBody>): string | undefined {
+/** The person a mutation is logged as: the body's `actor`, else a default Ads Manager user. */
+function personOf(actor: z.output<typeof mutateBody>['actor']): ActivityActor {
+  if (!actor) return DEFAULT_PERSON;
+  return { ...DEFAULT_PERSON, actorId: actor.id ?? DEFAULT_PERSON.actorId, actorName: actor.name };
+}
+
+/**
+ * Applies a mutation and logs it in the account's activity log (as a person, or as `actor` when
+ * given); returns an error message for a change Ads Manager would not allow.
+ */
+export function mutate(
+  state: SimState,
+  body: z.output<typeof mutateBody>,
+  actor: ActivityActor = personOf(body.actor),
+  eventType?: string,
+): string | undefined {
   const o = state.objects.get(body.id);
   if (!o || (o.kind !== 'campaign' && o.kind !== 'adset' && o.kind !== 'ad')) {
     return `no campaign, ad set or ad with id ${body.id}`;
@@ -113,6 +135,7 @@ export function mutate(state: SimState, body: z.output<typeof mutateBody>): stri
     }
   }
   const now = state.nowMs();
+  const before = snapshotOf(o);
   if (status !== undefined) o.status = status;
   if (name !== undefined) o.name = name;
   if (budget !== undefined && o.kind !== 'ad' && budget !== o.dailyBudget) {
@@ -120,6 +143,28 @@ export function mutate(state: SimState, body: z.output<typeof mutateBody>): stri
     for (const s of o.kind === 'adset' ? [o] : o.adsets) s.lastSigEditMs = now;
   }
   o.updatedMs = now;
+  const logged = changeActivities(o, before, actor, now);
+  if (eventType) for (const a of logged) a.eventType = eventType;
+  state.activities.push(...logged);
+  state.touched();
+  return undefined;
+}
+
+/**
+ * An adjustment Meta makes on its own (POST /__sim/automatic-adjustments): the change, if any, is
+ * applied like a mutation and logged with Meta as the actor (no user, no app) under `event_type`;
+ * without `fields` only the event is logged (a learning-stage exit, a campaign ending).
+ */
+export function automaticAdjustment(
+  state: SimState,
+  body: z.output<typeof automaticBody>,
+): string | undefined {
+  const o = state.objects.get(body.id);
+  if (!o || (o.kind !== 'campaign' && o.kind !== 'adset' && o.kind !== 'ad')) {
+    return `no campaign, ad set or ad with id ${body.id}`;
+  }
+  if (body.fields) return mutate(state, { id: body.id, fields: body.fields }, META_ACTOR, body.event_type);
+  state.activities.push(activityOf(o, body.event_type, META_ACTOR, state.nowMs(), body.extra_data ?? {}));
   state.touched();
   return undefined;
 }

@@ -7,8 +7,9 @@ import { loginUserFor } from '../login/session.js';
 import type { GraphObject } from '../model/state.js';
 import type { SimRuntime } from '../runtime.js';
 import { parseRfc3339 } from '../time/rfc3339.js';
-import { mutate, objectView } from './objects.js';
+import { automaticAdjustment, mutate, objectView } from './objects.js';
 import {
+  automaticBody,
   clockBody,
   faultBody,
   limitsBody,
@@ -101,6 +102,13 @@ export function handleAdmin(rt: SimRuntime, method: string, url: URL, body: unkn
     const p = parse(mutateBody, body);
     if (!p.ok) return p.response;
     const problem = mutate(sim.state, p.value);
+    if (problem) return invalid(problem);
+    return { status: 200, body: { object: objectView(sim.state.objects.get(p.value.id) as GraphObject) } };
+  }
+  if (route === 'POST /__sim/automatic-adjustments') {
+    const p = parse(automaticBody, body);
+    if (!p.ok) return p.response;
+    const problem = automaticAdjustment(sim.state, p.value);
     if (problem) return invalid(problem);
     return { status: 200, body: { object: objectView(sim.state.objects.get(p.value.id) as GraphObject) } };
   }

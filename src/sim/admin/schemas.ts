@@ -1,5 +1,6 @@
 /** Bodies of the admin API (/__sim/…), validated before anything changes. */
 import { z } from 'zod';
+import { enumValues } from '../graph/spec.js';
 import { parseRfc3339 } from '../time/rfc3339.js';
 
 const regex = z.string().refine((s) => {
@@ -36,18 +37,39 @@ export const faultBody = z.strictObject({
   regain_minutes: z.int().min(0).max(1440).optional(),
 });
 
+const mutateFields = z
+  .strictObject({
+    status: z.enum(['ACTIVE', 'PAUSED', 'ARCHIVED', 'DELETED']).optional(),
+    daily_budget: z.int().min(0).optional(),
+    name: z.string().min(1).optional(),
+  })
+  .refine((f) => Object.keys(f).length > 0, 'fields must change at least one of status, daily_budget, name');
+
 export const mutateBody = z.strictObject({
   id: z.string().min(1),
-  fields: z
+  fields: mutateFields,
+  /** Who made the change in Ads Manager, as the activity log names them. */
+  actor: z
     .strictObject({
-      status: z.enum(['ACTIVE', 'PAUSED', 'ARCHIVED', 'DELETED']).optional(),
-      daily_budget: z.int().min(0).optional(),
-      name: z.string().min(1).optional(),
+      id: z
+        .string()
+        .regex(/^[0-9]{1,20}$/, 'must be 1–20 digits')
+        .optional(),
+      name: z.string().min(1).max(100),
     })
+    .optional(),
+});
+
+export const automaticBody = z.strictObject({
+  id: z.string().min(1),
+  event_type: z
+    .string()
     .refine(
-      (f) => Object.keys(f).length > 0,
-      'fields must change at least one of status, daily_budget, name',
+      (t) => (enumValues('AdActivity_event_type') ?? []).includes(t),
+      "must be one of Meta's AdActivity event types (e.g. update_ad_set_budget)",
     ),
+  fields: mutateFields.optional(),
+  extra_data: z.record(z.string(), z.unknown()).optional(),
 });
 
 export const clockBody = z.union([

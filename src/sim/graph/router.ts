@@ -13,6 +13,7 @@ import { type Account, type Ad, type AdSet, accountOf, type Campaign } from '../
 import { canRead, canWrite, reaches } from './auth.js';
 import type { Caller, GraphRequest, GraphResult, Sim } from './context.js';
 import { errors } from './errors.js';
+import { listActivities } from './handlers/activities.js';
 import type { Call } from './handlers/call.js';
 import { createAd, createAdSet, createCampaign, createCreative } from './handlers/create.js';
 import {
@@ -107,6 +108,9 @@ function adObjectRoute(call: Call, o: Account | Campaign | AdSet | Ad, edge: str
   }
   if (method === 'GET' && LIST_EDGES.has(edge) && findApi(type, 'GET', edge)) {
     return management(() => listEdge(call, o, edge as ListEdge));
+  }
+  if (method === 'GET' && edge === 'activities' && o.kind === 'account') {
+    return management(() => listActivities(call, o));
   }
   if (method === 'POST' && o.kind === 'account') {
     if (edge === 'campaigns') return management(() => createCampaign(call, o));

@@ -16,7 +16,8 @@ export type NodeType =
   | 'User'
   | 'Permission'
   | 'AdCampaignLearningStageInfo'
-  | 'AdCreativeObjectStorySpec';
+  | 'AdCreativeObjectStorySpec'
+  | 'AdActivity';
 
 export interface ParamSpec {
   type: string;

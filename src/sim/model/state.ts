@@ -10,6 +10,7 @@ import { generateAccount } from '../scenario/generate.js';
 import type { Scenario } from '../scenario/schema.js';
 import { localEpochDay } from '../time/local-date.js';
 import { parseRfc3339 } from '../time/rfc3339.js';
+import type { SimActivity } from './activities.js';
 import { buildExplicitAccount } from './build.js';
 import type { Account, Ad, AdSet, Campaign, Creative } from './types.js';
 
@@ -62,6 +63,8 @@ export class SimState {
   /** Who logs in at the simulated login dialog (POST /__sim/login), and the codes it has issued. */
   login: LoginUser;
   readonly codes = new Map<string, IssuedCode>();
+  /** The accounts' activity logs, oldest first (GET act_X/activities serves them newest first). */
+  readonly activities: SimActivity[] = [];
   /** Bumped on every change to an object, so cached insights results know they are stale. */
   version = 0;
   private nextId = 1;

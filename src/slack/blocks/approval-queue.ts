@@ -15,6 +15,8 @@ export const QUEUE_ACTIONS_PER_MESSAGE = 10;
 const WHY_MAX = 350;
 const REASON_MAX = 150;
 const NAME_MAX = 120;
+const OUTSIDE_MAX = 200;
+const ACTOR_MAX = 60;
 
 /** The approval queue: one message per QUEUE_ACTIONS_PER_MESSAGE actions, buttons only while decidable. */
 export function renderApprovalQueue(view: QueueView): SlackMessage[] {
@@ -100,8 +102,23 @@ function actionText(view: QueueView, a: QueueActionView, closed: boolean): strin
     `*${esc(a.key)}* · ${levelLabel(a.entity.level)} ${entity}`,
     `${describeChange(a.change, view.currency)}`,
     `>${esc(clip(a.why, WHY_MAX))}${grade}`,
+    ...outsideLines(a),
     stateLine(a, closed),
   ].join('\n');
+}
+
+/**
+ * "⚠ changed by Jane (person) at 14:02 after this plan: Budget of … raised …" — the newest outside
+ * change to the object, and how many more; only while it can still matter (before a final outcome).
+ */
+function outsideLines(a: QueueActionView): string[] {
+  const list = a.outsideChanges ?? [];
+  const last = list.at(-1);
+  if (!last || ['applied', 'failed', 'stale', 'rolled_back', 'rolling_back'].includes(a.status)) return [];
+  const more = list.length > 1 ? ` (+${list.length - 1} earlier)` : '';
+  return [
+    `:warning: *Changed by ${esc(clip(last.by, ACTOR_MAX))}* ${slackDate(last.at)} after this plan: ${esc(clip(last.sentence, OUTSIDE_MAX))}${more}`,
+  ];
 }
 
 function stateLine(a: QueueActionView, closed: boolean): string {

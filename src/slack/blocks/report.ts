@@ -2,7 +2,13 @@ import { SEVERITY_ORDER, type Severity } from '../../domain/recommendation.js';
 import { entityLink, levelLabel, money, percentChange, ratio, SEVERITY_MARK, sparkline } from './format.js';
 import { context, divider, esc, fields, header, mention, packLines, section, slackDate } from './kit.js';
 import { type Block, clip, LIMITS, type SlackMessage } from './limits.js';
-import type { ReportFigures, ReportRecommendation, ReportView } from './types.js';
+import type {
+  ReportChangeLine,
+  ReportChangesView,
+  ReportFigures,
+  ReportRecommendation,
+  ReportView,
+} from './types.js';
 
 /** Recommendations shown in the report message itself; the rest go to the thread. */
 export const REPORT_TOP = 10;
@@ -29,7 +35,12 @@ export function renderReport(view: ReportView): SlackMessage[] {
   );
   const lines = ordered.map((r) => recommendationLine(view.adAccountId, r));
   const shadow = shadowBlock(view.shadow ?? []);
-  const top = takeWithin(lines, REPORT_TOP, TOP_CHAR_BUDGET - (shadow ? blockChars(shadow) : 0));
+  const changes = view.changes ? changesBlocks(view.changes) : { anomaly: [], list: [], chars: 0 };
+  const top = takeWithin(
+    lines,
+    REPORT_TOP,
+    TOP_CHAR_BUDGET - changes.chars - (shadow ? blockChars(shadow) : 0),
+  );
   const rest = lines.slice(top.length);
   const pages = paginate(rest, LIST_BLOCK_BUDGET, LIST_CHAR_BUDGET, REPORT_MAX_CONTINUATIONS);
   const listed = top.length + pages.reduce((n, p) => n + p.count, 0);
@@ -41,6 +52,7 @@ export function renderReport(view: ReportView): SlackMessage[] {
       `${esc(view.adAccountId)} · ${view.environment} · ${esc(view.window.since)} → ${esc(view.window.until)} · run \`${esc(view.runId)}\``,
     ),
     ...bannerBlocks(view),
+    ...changes.anomaly,
     figuresBlock(view.current, view.previous, view.currency),
   ];
   const spark = sparkline(view.dailySpend);
@@ -57,6 +69,7 @@ export function renderReport(view: ReportView): SlackMessage[] {
     more.push(`${summariseUnlisted(unlisted)} — \`metabuyer run-now --json\` lists them all.`);
   if (more.length > 0) blocks.push(context(more.join(' ')));
   if (shadow) blocks.push(shadow);
+  blocks.push(...changes.list);
   if (view.planId) {
     blocks.push(context(`Approval queue for plan \`${esc(view.planId)}\` follows in this thread.`));
   }
@@ -144,6 +157,57 @@ function bannerBlocks(view: ReportView): Block[] {
     );
   }
   return out;
+}
+
+/** Outside changes listed per group, newest first, at most this many each. */
+export const CHANGES_PER_GROUP = 3;
+const CHANGE_MAX = 170;
+const ANOMALY_MAX = 400;
+const ANOMALIES_SHOWN = 2;
+
+/**
+ * "What changed first" cards (shown above the figures) and the changes by people, other apps and Meta's
+ * automatic adjustments (after the recommendations); with the characters they take, which the
+ * recommendation list gives up.
+ */
+function changesBlocks(c: ReportChangesView): { anomaly: Block[]; list: Block[]; chars: number } {
+  const anomaly: Block[] = c.anomalies
+    .slice(0, ANOMALIES_SHOWN)
+    .map((a) =>
+      section(
+        `:mag: *What changed first* — \`${esc(String(a.rule))}\` on ${esc(clip(a.entity, NAME_MAX))}: ${esc(clip(a.sentence, ANOMALY_MAX))}.`,
+      ),
+    );
+  const total = c.byPeople.length + c.byOtherApps.length + c.byMeta.length;
+  const ours = c.ours > 0 ? ` Our own writes in the period: ${c.ours}.` : '';
+  const list: Block[] = [divider()];
+  if (total === 0) {
+    list.push(context(`*Changes by others* since ${slackDate(c.since)}: none.${ours}`));
+  } else {
+    const counts = [
+      c.byPeople.length > 0 ? `${c.byPeople.length} by people` : '',
+      c.byOtherApps.length > 0 ? `${c.byOtherApps.length} by other apps` : '',
+      c.byMeta.length > 0 ? `${c.byMeta.length} by Meta (automatic)` : '',
+    ]
+      .filter(Boolean)
+      .join(' · ');
+    const lines = [`*Changes by others* since ${slackDate(c.since)} — ${counts}`];
+    const group = (title: string, items: ReportChangeLine[]) => {
+      if (items.length === 0) return;
+      const shown = items.slice(-CHANGES_PER_GROUP).reverse();
+      const rest = items.length - shown.length;
+      lines.push(`_${title}_`);
+      for (const l of shown) lines.push(`• ${slackDate(l.at)} ${esc(clip(l.sentence, CHANGE_MAX))}`);
+      if (rest > 0) lines.push(`• …and ${rest} earlier`);
+    };
+    group('By people', c.byPeople);
+    group('By other apps', c.byOtherApps);
+    group("By Meta's automatic adjustments", c.byMeta);
+    list.push(section(clip(lines.join('\n'), LIMITS.sectionText)));
+    if (ours) list.push(context(ours.trim()));
+  }
+  const chars = JSON.stringify([...anomaly, ...list]).length;
+  return { anomaly, list, chars };
 }
 
 function figuresBlock(current: ReportFigures, previous: ReportFigures | null, currency: string): Block {

@@ -68,6 +68,8 @@ export interface ReportView {
   planId?: string | null;
   /** Rules the run kept in shadow (they recommend, plan nothing), and why. */
   shadow?: ReadonlyArray<{ rule: string; reason: string }>;
+  /** Who else changed the account (absent: not read). */
+  changes?: ReportChangesView | null;
 }
 
 export interface ActionDecisionView {
@@ -90,6 +92,37 @@ export interface QueueActionView {
   decision?: ActionDecisionView | null;
   /** For applied / failed / stale / rolled_back: when, and what happened. */
   outcome?: { at: string | null; detail: string | null } | null;
+  /**
+   * Changes someone else made to the object after the plan was made (people, other apps, Meta), oldest
+   * first, as the activity log read by a poll shows them: the action will likely be refused as stale.
+   */
+  outsideChanges?: OutsideChangeView[] | null;
+}
+
+export interface OutsideChangeView {
+  at: string;
+  /** "Jane Buyer (person)". Untrusted (from Meta): escaped by the renderers. */
+  by: string;
+  kind: 'other_app' | 'person' | 'meta';
+  /** 'Budget of ad set "X" raised $50.00 → $120.00 by Jane Buyer (person)'. Untrusted. */
+  sentence: string;
+}
+
+/** Who changed the account over the report's window, besides us. */
+export interface ReportChangesView {
+  since: string;
+  byPeople: ReportChangeLine[];
+  byOtherApps: ReportChangeLine[];
+  byMeta: ReportChangeLine[];
+  /** Our own writes in the same period (counted, not listed). */
+  ours: number;
+  /** "Budget of … raised … by Jane (person) 3 h before the spike", one per sharp move explained. */
+  anomalies: Array<{ rule: RuleId | string; entity: string; sentence: string }>;
+}
+
+export interface ReportChangeLine {
+  at: string;
+  sentence: string;
 }
 
 export type PlanState = 'active' | 'superseded' | 'executed' | 'expired';

@@ -1,5 +1,6 @@
 import { desc, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { outsideActivitiesOfObjectsAfter } from '../../db/repos/account-activities.js';
 import type { AgentRow } from '../../db/repos/agents.js';
 import { agentById } from '../../db/repos/agents.js';
 import { connectionById } from '../../db/repos/connections.js';
@@ -7,8 +8,16 @@ import type { PlanActionRow, PlanRow } from '../../db/repos/plans.js';
 import { actionsOf, activePlan, planById } from '../../db/repos/plans.js';
 import { approvalDecisions } from '../../db/schema/index.js';
 import type { ActionStatus } from '../../domain/action-state.js';
+import { classifyAs } from '../../domain/activity.js';
+import { formatMoney } from '../../domain/money.js';
 import { isSettled, queueStateOf } from '../../domain/queue-state.js';
-import type { ActionChange, Environment, QueueActionView, QueueView } from '../blocks/types.js';
+import type {
+  ActionChange,
+  Environment,
+  OutsideChangeView,
+  QueueActionView,
+  QueueView,
+} from '../blocks/types.js';
 
 /**
  * The approval queue of one plan as Slack shows it, from the database as it is now: each action's
@@ -32,6 +41,7 @@ export async function queueViewOf(
     db,
     actions.map((a) => a.id),
   );
+  const outside = await outsideChangesByObject(db, agent, plan, actions);
   return {
     planId: plan.id,
     agentId: agent.id,
@@ -44,7 +54,10 @@ export async function queueViewOf(
       now,
     ),
     expiresAt: plan.expiresAt.toISOString(),
-    actions: actions.map((a) => actionView(a, decisions.get(a.id) ?? null)),
+    actions: actions.map((a) => ({
+      ...actionView(a, decisions.get(a.id) ?? null),
+      outsideChanges: outside.get(a.entityId) ?? null,
+    })),
     activePlan: plan.status === 'superseded' ? successorOf(input) : null,
   };
 }
@@ -55,6 +68,34 @@ function successorOf(input: {
 }): { id: string; permalink: string | null } | null {
   if (input.successor) return input.successor;
   return input.activePlanId ? { id: input.activePlanId, permalink: null } : null;
+}
+
+/**
+ * Changes by anyone but us to the plan's objects after the plan was made, as the polls stored them
+ * (src/ops/activities.ts): flagged in the queue before anyone runs execute.
+ */
+async function outsideChangesByObject(
+  db: Db,
+  agent: AgentRow,
+  plan: PlanRow,
+  actions: PlanActionRow[],
+): Promise<Map<string, OutsideChangeView[]>> {
+  const out = new Map<string, OutsideChangeView[]>();
+  const ids = [...new Set(actions.map((a) => a.entityId))];
+  const money = (minor: number) => formatMoney(minor, agent.currency);
+  for (const { activity, kind } of await outsideActivitiesOfObjectsAfter(
+    db,
+    agent.adAccountId,
+    ids,
+    plan.createdAt,
+  )) {
+    if (kind === 'us' || !activity.objectId) continue;
+    const c = classifyAs(activity, kind, money);
+    const list = out.get(activity.objectId) ?? [];
+    list.push({ at: activity.eventTime, by: c.actor, kind, sentence: c.sentence });
+    out.set(activity.objectId, list);
+  }
+  return out;
 }
 
 type LatestDecision = { by: string; at: string; reason: string | null };

@@ -1,12 +1,25 @@
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
+import { classifiedActivitiesSince } from '../../db/repos/account-activities.js';
 import type { AgentRow } from '../../db/repos/agents.js';
 import type { ConnectionRow } from '../../db/repos/connections.js';
 import { type AccountDay, accountDaysOf } from '../../db/repos/insights.js';
 import { actionsOf } from '../../db/repos/plans.js';
 import { recommendationsOf } from '../../db/repos/recommendations.js';
 import type { RunRow } from '../../db/repos/runs.js';
+import { entitySnapshots } from '../../db/schema/index.js';
+import {
+  ANOMALY_RULES,
+  type AnomalyInput,
+  anomalyCards,
+  type ClassifiedChange,
+  classifyAs,
+  localMidnight,
+  matters,
+} from '../../domain/activity.js';
+import { formatMoney } from '../../domain/money.js';
 import type { RecommendationLevel, RuleId, Severity } from '../../domain/recommendation.js';
-import type { ReportBanners, ReportFigures, ReportView } from '../blocks/types.js';
+import type { ReportBanners, ReportChangesView, ReportFigures, ReportView } from '../blocks/types.js';
 
 const DAY_MS = 86_400_000;
 
@@ -65,7 +78,77 @@ export async function reportViewOf(
     banners,
     planId: input.planId,
     shadow: (run.shadow ?? []).map((s) => ({ rule: s.rule, reason: s.reason })),
+    changes: since ? await changesView(db, agent, run, since, recs) : null,
   };
+}
+
+type RecRow = Awaited<ReturnType<typeof recommendationsOf>>[number];
+
+/**
+ * Who else changed the account from a day before the window until the run (as the polls stored the
+ * activity log), and for each sharp move the first outside change to its entity or the objects above.
+ */
+async function changesView(
+  db: Db,
+  agent: AgentRow,
+  run: RunRow,
+  since: string,
+  recs: RecRow[],
+): Promise<ReportChangesView> {
+  const tz = agent.timezoneName ?? 'UTC';
+  const from = new Date(Date.parse(localMidnight(since, tz)) - DAY_MS);
+  const money = (minor: number) => formatMoney(minor, agent.currency);
+  const changes: ClassifiedChange[] = (
+    await classifiedActivitiesSince(db, agent.adAccountId, from, run.startedAt)
+  )
+    .filter((e) => matters(e.activity))
+    .map((e) => classifyAs(e.activity, e.kind, money));
+  const line = (c: ClassifiedChange) => ({ at: c.activity.eventTime, sentence: c.sentence });
+  const moves = recs.filter((r) => ANOMALY_RULES.has(r.rule));
+  const parents = await parentsOf(
+    db,
+    run.id,
+    moves.map((r) => r.entityId),
+  );
+  const inputs: AnomalyInput[] = moves.map((r) => {
+    const window = (r.evidence as { window?: { since?: string } }).window;
+    return {
+      recommendationId: r.id,
+      rule: r.rule,
+      objectIds: [r.entityId, ...(parents.get(r.entityId) ?? [])],
+      entityName: r.entityName,
+      startedAt: localMidnight(window?.since ?? since, tz),
+      lookbackFrom: from.toISOString(),
+    };
+  });
+  return {
+    since: from.toISOString(),
+    byPeople: changes.filter((c) => c.kind === 'person').map(line),
+    byOtherApps: changes.filter((c) => c.kind === 'other_app').map(line),
+    byMeta: changes.filter((c) => c.kind === 'meta').map(line),
+    ours: changes.filter((c) => c.kind === 'us').length,
+    anomalies: anomalyCards(inputs, changes, run.startedAt.toISOString()).map((a) => ({
+      rule: a.rule,
+      entity: a.entityName,
+      sentence: a.sentence,
+    })),
+  };
+}
+
+/** The campaign (and ad set) above each entity, as the run read them. */
+async function parentsOf(db: Db, runId: string, ids: string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (ids.length === 0) return out;
+  const rows = await db
+    .select({
+      id: entitySnapshots.entityId,
+      campaignId: entitySnapshots.campaignId,
+      adsetId: entitySnapshots.adsetId,
+    })
+    .from(entitySnapshots)
+    .where(and(eq(entitySnapshots.runId, runId), inArray(entitySnapshots.entityId, ids)));
+  for (const r of rows) out.set(r.id, [r.campaignId, ...(r.adsetId ? [r.adsetId] : [])]);
+  return out;
 }
 
 function figuresOf(days: AccountDay[]): ReportFigures {

@@ -203,7 +203,7 @@ describe('a rule that must show its precision on this account before it acts', (
   it('then the next run-now plans the measured rule, and keeps the one below its minimum in shadow with its figures', async () => {
     const run = await expectOk(h.cli('run-now', '--json'));
     const json = run.json();
-    const shadow = json.shadow as ShadowJson[];
+    const shadow = json.run.shadow as ShadowJson[];
     expect(shadow.map((s) => s.rule)).toEqual(['scale_winner']);
     const scale = shadow[0]!;
     expect(scale.reason).toMatch(
@@ -299,7 +299,7 @@ describe('a rule that must show its precision on this account before it acts', (
     const changed = (await expectOk(h.cli('setup', '--min-precision-cases', '20'))).stdout;
     expect(changed).toMatch(/--min-precision-cases: +10 → 20/);
     const json = (await expectOk(h.cli('run-now', '--json'))).json();
-    expect(json.shadow).toEqual([]);
+    expect(json.run.shadow).toEqual([]);
   });
 
   it('the scheduled poll measures again too, as the worker runs it, and its plan pauses', async () => {

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ACTIVITY_FIELDS } from '../../../src/meta/activities.js';
 import { ACCOUNT_FIELDS, AD_FIELDS, ADSET_FIELDS, CAMPAIGN_FIELDS } from '../../../src/meta/reads.js';
 
 // Meta's codegen specs: the shared fact base, or the copy the simulator ships in the repository.
@@ -53,6 +54,7 @@ describe('fields requested from Meta', () => {
       ],
     ],
     ['Permission', ['permission', 'status']],
+    ['AdActivity', ACTIVITY_FIELDS],
   ] as const)('exist on %s in Meta’s spec', (node, fields) => {
     const known = fieldsOf(node);
     expect(fields.filter((f) => !known.has(f))).toEqual([]);

@@ -154,6 +154,55 @@ describe('the approval queue in Block Kit', () => {
     expect(queuePageOf({ actions }, 'A99')).toBe(-1);
   });
 
+  it('flags an action whose object someone else changed after the plan, naming who and what', () => {
+    const [msg] = renderApprovalQueue(
+      queue({
+        actions: [
+          queueAction(0, {
+            status: 'approved',
+            decision: { by: 'U0APPROVER', at: '2026-12-01T10:00:00Z' },
+            outsideChanges: [
+              {
+                at: '2026-12-01T14:02:00Z',
+                by: 'Jane <Buyer> (person)',
+                kind: 'person',
+                sentence:
+                  'Budget of ad set "Prospecting 0" raised $150.00 → $300.00 by Jane <Buyer> (person)',
+              },
+            ],
+          }),
+          queueAction(1),
+        ],
+      }),
+    );
+    assertValidMessage(msg!);
+    const text = JSON.stringify(msg!.blocks);
+    expect(text).toContain(
+      `:warning: *Changed by Jane &lt;Buyer&gt; (person)* <!date^${Date.parse('2026-12-01T14:02:00Z') / 1000}^`,
+    );
+    expect(text).toContain('after this plan: Budget of ad set \\"Prospecting 0\\" raised $150.00 → $300.00');
+    expect(text.match(/Changed by/g)).toHaveLength(1);
+  });
+
+  it('keeps ten flagged actions with the longest texts within one message', () => {
+    const long = 'x'.repeat(3000);
+    const actions = Array.from({ length: 10 }, (_, i) =>
+      queueAction(i, {
+        entity: { level: 'ad', id: String(i + 1), name: `<b>${'n'.repeat(400)}` },
+        why: 'w'.repeat(2000),
+        status: 'approved',
+        decision: { by: 'U0APPROVER', at: '2026-12-01T10:00:00Z' },
+        outsideChanges: [
+          { at: '2026-12-01T14:02:00Z', by: long, kind: 'other_app', sentence: long },
+          { at: '2026-12-01T14:03:00Z', by: long, kind: 'meta', sentence: long },
+        ],
+      }),
+    );
+    const messages = renderApprovalQueue(queue({ actions }));
+    expect(messages).toHaveLength(1);
+    assertValidMessage(messages[0]!);
+  });
+
   it('renders an empty plan', () => {
     const [msg] = renderApprovalQueue(queue({ actions: [] }));
     assertValidMessage(msg!);

@@ -136,6 +136,94 @@ describe('the run report in Block Kit', () => {
   });
 });
 
+describe('who changed what, in the report', () => {
+  const changes = {
+    since: '2026-11-12T05:00:00.000Z',
+    byPeople: [
+      {
+        at: '2026-11-19T02:00:00.000Z',
+        sentence: 'Budget of ad set "Broad" raised $50.00 → $120.00 by Jane <b> (person)',
+      },
+    ],
+    byOtherApps: [
+      { at: '2026-11-18T02:00:00.000Z', sentence: 'Status of ad "A" ACTIVE → PAUSED by Revealbot (app)' },
+    ],
+    byMeta: [
+      {
+        at: '2026-11-17T02:00:00.000Z',
+        sentence: 'Budget of campaign "Retargeting" raised $160.00 → $200.00 by Meta (automatic)',
+      },
+    ],
+    ours: 2,
+    anomalies: [
+      {
+        rule: 'spend_spike',
+        entity: 'Broad',
+        sentence:
+          'Budget of ad set "Broad" raised $50.00 → $120.00 by Jane <b> (person) 3 h before the spike',
+      },
+    ],
+  };
+
+  it("lists changes by people, other apps and Meta's automatic adjustments with their actors", () => {
+    const [msg] = renderReport(report({ changes }));
+    assertValidMessage(msg!);
+    const text = all(msg!);
+    expect(text).toContain('*Changes by others* since');
+    expect(text).toContain('1 by people · 1 by other apps · 1 by Meta (automatic)');
+    expect(text).toContain('raised $50.00 → $120.00 by Jane &lt;b&gt; (person)');
+    expect(text).toContain('by Revealbot (app)');
+    expect(text).toContain("_By Meta's automatic adjustments_");
+    expect(text).toContain('by Meta (automatic)');
+    expect(text).toContain('Our own writes in the period: 2.');
+  });
+
+  it('puts the first change behind a sharp move above the figures', () => {
+    const [msg] = renderReport(report({ changes }));
+    const i = msg!.blocks.findIndex((b) => JSON.stringify(b).includes('What changed first'));
+    const figures = msg!.blocks.findIndex((b) => JSON.stringify(b).includes('*Spend*'));
+    expect(i).toBeGreaterThan(0);
+    expect(i).toBeLessThan(figures);
+    expect(JSON.stringify(msg!.blocks[i])).toContain('3 h before the spike');
+  });
+
+  it('says none when nobody else changed anything', () => {
+    const [msg] = renderReport(
+      report({ changes: { ...changes, byPeople: [], byOtherApps: [], byMeta: [], ours: 0, anomalies: [] } }),
+    );
+    assertValidMessage(msg!);
+    expect(all(msg!)).toContain(': none.');
+  });
+
+  it('stays within limits with many long changes and long recommendations', () => {
+    const many = Array.from({ length: 200 }, (_, i) => ({
+      at: '2026-11-19T02:00:00.000Z',
+      sentence: `${i}`.padEnd(3000, '<'),
+    }));
+    const recs = Array.from({ length: 40 }, (_, i) =>
+      recommendation(i, {
+        entity: { level: 'campaign', id: String(i + 1), name: '&'.repeat(2000) },
+        sentence: '<x>'.repeat(2000),
+      }),
+    );
+    const messages = renderReport(
+      report({
+        recommendations: recs,
+        banners: { halted: { reason: 'r'.repeat(5000), by: null, at: null } },
+        changes: {
+          ...changes,
+          byPeople: many,
+          byOtherApps: many,
+          byMeta: many,
+          anomalies: many.map((m) => ({ rule: 'spend_spike', entity: m.sentence, sentence: m.sentence })),
+        },
+      }),
+    );
+    for (const m of messages) assertValidMessage(m);
+    expect(all(messages[0]!)).toContain('…and 197 earlier');
+  });
+});
+
 describe('the sparkline and the change', () => {
   it('maps the lowest day to ▁ and the highest to █, a flat series to mid height, a gap to a space', () => {
     expect(sparkline([0, 7, 14])).toBe('▁▅█');

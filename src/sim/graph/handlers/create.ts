@@ -7,12 +7,14 @@
  * start LEARNING; new ads have no delivery. `validate_only` answers {"success":true} and creates nothing.
  */
 
+import { activityOf, eventTypeFor } from '../../model/activities.js';
 import type { GraphObject } from '../../model/state.js';
 import type { Account, Ad, AdSet, Campaign, Creative, Status } from '../../model/types.js';
 import type { GraphResult } from '../context.js';
 import { errors } from '../errors.js';
 import { asInt, asList, asObject, asString, validateParams } from '../params.js';
 import { findApi, nodeSpec } from '../spec.js';
+import { apiActor } from './activities.js';
 import { checkMinimum } from './budget-rules.js';
 import { type Call, ok } from './call.js';
 import { isValidateOnly } from './update.js';
@@ -29,8 +31,14 @@ function checked(call: Call, edge: string, required: string[]): Record<string, u
 }
 
 function register<T extends GraphObject>(call: Call, o: T): T {
-  call.sim.state.objects.set(o.id, o);
-  call.sim.state.touched();
+  const state = call.sim.state;
+  state.objects.set(o.id, o);
+  if (o.kind === 'campaign' || o.kind === 'adset' || o.kind === 'ad') {
+    state.activities.push(
+      activityOf(o, eventTypeFor(o, 'create'), apiActor(call), state.nowMs(), { type: 'create' }),
+    );
+  }
+  state.touched();
   return o;
 }
 

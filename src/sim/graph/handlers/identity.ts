@@ -30,9 +30,14 @@ function userToken(caller: Caller): TokenRecord {
   return caller.token;
 }
 
-function userName(t: TokenRecord, state: SimState): string {
+export function userName(t: TokenRecord, state: SimState): string {
   if (t.type === 'SYSTEM_USER') return `MetaBuyer System User ${t.userId}`;
   return state.login.userId === t.userId ? state.login.name : `Sim User ${t.userId}`;
+}
+
+/** The scenario's app as Meta names it in debug_token and the activity log. */
+export function applicationName(state: SimState): string {
+  return `MetaBuyer simulator (${state.scenario.name})`;
 }
 
 export function me(call: Call): GraphResult {
@@ -111,7 +116,7 @@ export function debugToken(call: Call): GraphResult {
   const input = asString(call.req.params.input_token);
   if (!input) throw errors.paramRequired('input_token');
   const app = state.scenario.app;
-  const application = `MetaBuyer simulator (${state.scenario.name})`;
+  const application = applicationName(state);
   if (input === appToken(state)) {
     return ok({ data: { app_id: app.id, type: 'APP', application, is_valid: true, scopes: [] } });
   }

@@ -10,12 +10,15 @@
  * set, or on every ad set of a CBO campaign whose budget changed (the learning stage itself is left as
  * it was). Writing the budget an object already has is accepted and changes nothing.
  */
+
+import { snapshotOf } from '../../model/activities.js';
 import type { Ad, AdSet, Campaign, Status } from '../../model/types.js';
 import type { GraphResult } from '../context.js';
 import { errors } from '../errors.js';
 import { asInt, asList, asString, validateParams } from '../params.js';
 import { NODE_TYPE } from '../render-objects.js';
 import { findApi } from '../spec.js';
+import { recordApiWrite } from './activities.js';
 import { checkChangeRate, checkMinimum, recordChange } from './budget-rules.js';
 import { type Call, ok } from './call.js';
 
@@ -71,17 +74,21 @@ export function updateObject(call: Call, o: Writable): GraphResult {
   if (isValidateOnly(params)) return ok({ success: true });
 
   const state = call.sim.state;
+  const before = snapshotOf(o);
   if (status !== undefined) o.status = status;
   if (name !== undefined) o.name = name;
   if (budgetChange && budget !== undefined) applyBudget(call, o, budget);
   o.updatedMs = state.nowMs();
+  recordApiWrite(call, o, before);
   state.touched();
   return ok({ success: true });
 }
 
 export function deleteObject(call: Call, o: Writable): GraphResult {
   if (o.status !== 'DELETED') {
+    const before = snapshotOf(o);
     o.status = 'DELETED';
+    recordApiWrite(call, o, before);
     o.updatedMs = call.sim.state.nowMs();
     call.sim.state.touched();
   }
