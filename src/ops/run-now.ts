@@ -5,6 +5,7 @@ import { completeRun, failRun, startRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
 import type { AgentConfig } from '../domain/agent-config.js';
 import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
+import { pollsWhileHalted, type TodaySpend } from '../domain/kill-switch.js';
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
@@ -14,11 +15,13 @@ import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { readAccountSnapshot } from '../meta/snapshot-reader.js';
+import { readTodaySpend } from '../meta/today.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 import { withMeta } from './credentials.js';
 import { ourPauses, recentWrites } from './history.js';
+import { checkAfterPoll, checkPollError, type FiredTrip } from './kill-switch.js';
 
 export interface RunNowResult {
   runId: string;
@@ -35,6 +38,8 @@ export interface RunNowResult {
   report: { posted: boolean; detail: string };
   /** Rules that could not run for want of a target (an agent set up without targets). */
   rulesWithoutTargets: RuleWithoutTarget[];
+  /** What this poll tripped (the agent is now halted), or null. */
+  tripped: FiredTrip | null;
 }
 
 export interface RuleWithoutTarget {
@@ -78,8 +83,10 @@ export async function runNow(
 ): Promise<RunNowResult> {
   const { db, agent, connection } = await resolveFor(ctx, input.actor, input);
   authorize(input.actor, 'run', agent);
-  refuseIfHalted(agent, 'polling');
+  // A kill-switch halt stops writes, not watching: its polls still run and report.
+  if (!pollsWhileHalted(agent)) refuseIfHalted(agent, 'polling');
   const config = agentConfigOf(agent);
+  const watchToday = !agent.halted && config.killSwitch.enabled;
   const started = ctx.clock.now();
   const run = await startRun(db, {
     id: newId('run', started.getTime()),
@@ -90,14 +97,27 @@ export async function runNow(
   });
   try {
     input.onProgress?.(`Reading ${agent.adAccountId} from Meta (metadata and insights at 3 levels)…`);
-    const { snapshot, calls } = await withMeta(ctx, connection, async (client) => {
+    const { snapshot, today, calls } = await withMeta(ctx, connection, async (client) => {
       const before = client.callsSent;
       const snap = await readAccountSnapshot(client, {
         adAccountId: agent.adAccountId,
         datePreset: config.datePreset,
         takenAt: started,
       });
-      return { snapshot: snap, calls: client.callsSent - before };
+      // Today's spend so far, for the kill switch's pace trip; a failed read only skips that trip.
+      let today: TodaySpend | null = null;
+      if (watchToday) {
+        try {
+          today = await readTodaySpend(client, snap.account, snap.purchaseActionType, started);
+        } catch (e) {
+          const err = toAppError(e);
+          if (err.verdict === 'reauthenticate' || err.verdict === 'permission') throw e;
+          ctx.logger.warn("today's spend not read: the pace trip is not judged this poll", {
+            code: err.code,
+          });
+        }
+      }
+      return { snapshot: snap, today, calls: client.callsSent - before };
     });
     input.onProgress?.(`Read ${snapshot.entities.length} objects in ${calls} Graph calls; recommending…`);
     const history = await recentWrites(db, agent.id, started);
@@ -140,6 +160,12 @@ export async function runNow(
       },
       finished,
     );
+    let tripped: FiredTrip | null = null;
+    try {
+      tripped = await checkAfterPoll(ctx, { agent, config, snapshot, today, run });
+    } catch (e) {
+      ctx.logger.error('kill switch checks failed', { runId: run.id, error: toAppError(e).message });
+    }
     const counts = { high: 0, medium: 0, low: 0 };
     for (const r of recommendations) counts[r.severity]++;
     ctx.logger.info('run succeeded', {
@@ -160,6 +186,7 @@ export async function runNow(
       // No measured precision is stored yet: a rule that requires one stays in shadow until it is.
       shadow: shadowStatuses(config),
       rulesWithoutTargets: rulesWithoutTargets(config),
+      tripped,
       report: config.slackTarget
         ? {
             posted: false,
@@ -170,6 +197,9 @@ export async function runNow(
   } catch (e) {
     const err = toAppError(e);
     await failRun(db, run.id, { code: err.code, message: ctx.redactor.string(err.message) }, ctx.clock.now());
+    await checkPollError(ctx, agent, err).catch((x: unknown) =>
+      ctx.logger.error('kill switch check failed', { runId: run.id, error: toAppError(x).message }),
+    );
     throw e;
   }
 }

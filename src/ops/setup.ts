@@ -41,6 +41,10 @@ export interface SetupChanges {
   confidenceLevel?: number;
   /** Rules that recommend but never plan (shadow mode); [] puts every rule back to live. */
   shadowRules?: RuleId[];
+  /** The automatic kill switch on or off, its pace multiple, and how many failed writes in its window trip it. */
+  killSwitchEnabled?: boolean;
+  killSwitchPace?: number;
+  killSwitchFailures?: number;
 }
 
 export interface SetupResult {
@@ -126,6 +130,11 @@ export async function setup(
   setGuard('protectedEntityIds', c.protectedEntityIds);
   setGuard('protectedNamePatterns', c.protectedNamePatterns);
   if (c.shadowRules !== undefined) draft.shadow = { ...current.shadow, rules: c.shadowRules };
+  const ks = { ...current.killSwitch };
+  if (c.killSwitchEnabled !== undefined) ks.enabled = c.killSwitchEnabled;
+  if (c.killSwitchPace !== undefined) ks.paceMultiple = c.killSwitchPace;
+  if (c.killSwitchFailures !== undefined) ks.maxWriteFailures = c.killSwitchFailures;
+  draft.killSwitch = ks;
 
   const parsed = storedAgentConfigSchema.safeParse(draft);
   if (!parsed.success) {
@@ -237,6 +246,10 @@ export function describeConfig(c: StoredAgentConfig): Record<string, unknown> {
     protected_entity_ids: c.guardrails.protectedEntityIds,
     protected_name_patterns: c.guardrails.protectedNamePatterns,
     shadow_rules: c.shadow.rules,
+    kill_switch: c.killSwitch.enabled,
+    kill_switch_pace: c.killSwitch.paceMultiple,
+    kill_switch_failures: c.killSwitch.maxWriteFailures,
+    kill_switch_failure_window_minutes: c.killSwitch.writeFailureWindowMinutes,
   };
 }
 

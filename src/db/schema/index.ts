@@ -1,4 +1,5 @@
 export { actionLog } from './action-log.js';
+export { agentEvents } from './agent-events.js';
 export { agents } from './agents.js';
 export { approvalDecisions } from './approval-decisions.js';
 export { entitySnapshots } from './entity-snapshots.js';

@@ -13,8 +13,13 @@ export const outbox = pgTable(
   'outbox',
   {
     id: text('id').primaryKey(),
-    /** execute | rollback: run a confirmation; slack.connection_warning: post a token warning once. */
-    topic: text('topic', { enum: ['execute', 'rollback', 'slack.connection_warning'] }).notNull(),
+    /**
+     * execute | rollback: run a confirmation; slack.connection_warning: post a token warning once;
+     * slack.kill_switch: post a kill-switch trip once and close the approval queue.
+     */
+    topic: text('topic', {
+      enum: ['execute', 'rollback', 'slack.connection_warning', 'slack.kill_switch'],
+    }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
     /** Versioned, schema-checked job payload. Never secrets. */
     payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
