@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { newestLog } from '../db/repos/action-log.js';
+import { type AgentEventRow, newestAgentEvents } from '../db/repos/agent-events.js';
 import { newestDecisions } from '../db/repos/decisions.js';
 import type { Actor } from '../domain/actor.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
@@ -72,6 +73,20 @@ export interface ActionLogResult {
   entries: ActionLogEntry[];
   /** The newest decisions, so a rejection and its reason are on record beside the writes. */
   decisions: DecisionEntry[];
+  /** The newest halts, kill-switch trips and resumes, with who and why. */
+  agentEvents: AgentEventEntry[];
+}
+
+export interface AgentEventEntry {
+  at: string;
+  kind: 'trip' | 'halt' | 'resume';
+  tripKind: string | null;
+  reason: string;
+  actor: string;
+}
+
+export function agentEventEntry(e: AgentEventRow): AgentEventEntry {
+  return { at: e.at.toISOString(), kind: e.kind, tripKind: e.tripKind, reason: e.reason, actor: e.actor };
 }
 
 /**
@@ -86,7 +101,9 @@ export async function actionLog(
   authorize(input.actor, 'view', agent);
   const rows = await newestLog(db, agent.id, input.limit);
   const decisions = await newestDecisions(db, agent.id, input.limit);
+  const events = await newestAgentEvents(db, agent.id, input.limit);
   return {
+    agentEvents: events.map(agentEventEntry),
     decisions: decisions.map((d) => ({
       at: d.decidedAt.toISOString(),
       planId: d.planId,

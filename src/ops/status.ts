@@ -1,7 +1,10 @@
 import type { AppContext } from '../app/context.js';
+import { newestAgentEvents } from '../db/repos/agent-events.js';
 import { actionsOf, activePlan } from '../db/repos/plans.js';
 import { latestRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
+import { pollsWhileHalted } from '../domain/kill-switch.js';
+import { type AgentEventEntry, agentEventEntry } from './action-log.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
@@ -28,6 +31,9 @@ export interface StatusResult {
   schedule: 'scheduled' | 'not_scheduled' | 'halted' | 'disabled';
   token: { mode: string; expiresAt: string | null; expiresInDays: number | null };
   plan: { id: string; expiresAt: string; expired: boolean; counts: Record<string, number> } | null;
+  killSwitch: { enabled: boolean; paceMultiple: number; maxWriteFailures: number; windowMinutes: number };
+  /** The newest halt, trip or resume: why the agent stopped, or who resumed it. */
+  lastEvent: AgentEventEntry | null;
 }
 
 export async function status(
@@ -43,7 +49,8 @@ export async function status(
   if (plan) for (const a of await actionsOf(db, plan.id)) counts[a.status] = (counts[a.status] ?? 0) + 1;
   const config = agentConfigOf(agent);
   // Only what a worker has actually scheduled is promised; nothing is inferred from the interval.
-  const schedule: StatusResult['schedule'] = agent.halted
+  // A kill-switch halt keeps polling (src/domain/kill-switch.ts): its schedule stands.
+  const schedule: StatusResult['schedule'] = !pollsWhileHalted(agent)
     ? 'halted'
     : !agent.enabled
       ? 'disabled'
@@ -51,7 +58,15 @@ export async function status(
         ? 'scheduled'
         : 'not_scheduled';
   const expiresAt = connection.tokenExpiresAt;
+  const [lastEvent] = await newestAgentEvents(db, agent.id, 1);
   return {
+    killSwitch: {
+      enabled: config.killSwitch.enabled,
+      paceMultiple: config.killSwitch.paceMultiple,
+      maxWriteFailures: config.killSwitch.maxWriteFailures,
+      windowMinutes: config.killSwitch.writeFailureWindowMinutes,
+    },
+    lastEvent: lastEvent ? agentEventEntry(lastEvent) : null,
     adAccountId: agent.adAccountId,
     accountName: agent.accountName,
     currency: agent.currency,

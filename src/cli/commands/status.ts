@@ -70,6 +70,16 @@ export const statusCommand = defineCommand({
         }`,
       ],
       ['Plan', plan],
+      [
+        'Kill switch',
+        r.killSwitch.enabled
+          ? `on (pace ${r.killSwitch.paceMultiple} ×, ${r.killSwitch.maxWriteFailures} failed writes in ${r.killSwitch.windowMinutes} min)`
+          : 'off',
+      ],
+      r.lastEvent !== null && [
+        'Last halt/resume',
+        `${r.lastEvent.kind}${r.lastEvent.tripKind ? ` (${r.lastEvent.tripKind})` : ''} ${localTime(r.lastEvent.at, tz)} by ${shown(r.lastEvent.actor)}: ${shown(r.lastEvent.reason)}`,
+      ],
     ]);
   },
   json: (r) => ({
@@ -100,6 +110,21 @@ export const statusCommand = defineCommand({
     token: { mode: r.token.mode, expires_at: r.token.expiresAt, expires_in_days: r.token.expiresInDays },
     plan: r.plan
       ? { id: r.plan.id, expires_at: r.plan.expiresAt, expired: r.plan.expired, counts: r.plan.counts }
+      : null,
+    kill_switch: {
+      enabled: r.killSwitch.enabled,
+      pace_multiple: r.killSwitch.paceMultiple,
+      max_write_failures: r.killSwitch.maxWriteFailures,
+      window_minutes: r.killSwitch.windowMinutes,
+    },
+    last_event: r.lastEvent
+      ? {
+          at: r.lastEvent.at,
+          kind: r.lastEvent.kind,
+          trip_kind: r.lastEvent.tripKind,
+          reason: r.lastEvent.reason,
+          actor: r.lastEvent.actor,
+        }
       : null,
   }),
 });
