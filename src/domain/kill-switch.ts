@@ -1,5 +1,6 @@
 import type { AgentConfig } from './agent-config.js';
-import { localDate } from './dates.js';
+import { accountSeries, indexDays, snapshotLastCompleteDay } from './daily-series.js';
+import { localDate, trailingDays } from './dates.js';
 import { formatMoney } from './money.js';
 import { buildRuleContext } from './rules/build-context.js';
 import { trackingBroken } from './rules/tracking-broken.js';
@@ -110,9 +111,9 @@ export function spendPaceTrip(input: Pick<PollTripInput, 'snapshot' | 'config' |
   const { snapshot, config, today } = input;
   if (!today) return null;
   const ks = config.killSwitch;
-  const ctx = buildRuleContext(snapshot, config, [], Date.parse(snapshot.takenAt));
-  const spent = ctx
-    .accountSeries(ks.paceBaselineDays)
+  const dates = trailingDays(snapshotLastCompleteDay(snapshot), ks.paceBaselineDays);
+  const days = indexDays(snapshot.dailyRows, dates, new Set(['campaign']));
+  const spent = accountSeries(days, ks.paceBaselineDays)
     .map((d) => d.spend)
     .filter((s) => s > 0);
   // Fewer than 3 days that spent anything is no pace at all (a new account, a restart).

@@ -18,6 +18,10 @@ const TITLE: Record<string, string> = {
   flapping: 'Someone else is undoing our writes',
 };
 
+function clipText(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
 /**
  * The one message a kill-switch trip posts in the agent's channel: what tripped and why, that the
  * agent is halted (no writes; polls still report) and that pending approvals expired, and how to resume.
@@ -28,7 +32,10 @@ export function renderKillSwitch(v: KillSwitchView): { text: string; blocks: Blo
   const text = `Kill switch tripped on ${v.adAccountId}: ${kinds.join('; ')}. The agent is halted until an operator resumes it.`;
   const blocks: Block[] = [
     header(`🛑 Kill switch: ${v.adAccountId} halted`),
-    ...v.trips.slice(0, 10).map((t) => section(`*${esc(TITLE[t.kind] ?? t.kind)}*\n${esc(t.reason)}`)),
+    // One section per kind (there are 5), each reason clipped: the whole stays inside Slack's text budget.
+    ...v.trips
+      .slice(0, 5)
+      .map((t) => section(`*${esc(TITLE[t.kind] ?? t.kind)}*\n${esc(clipText(t.reason, 600))}`)),
     section(
       `Nothing will be written to Meta.${v.planId ? ' Pending approvals have expired and the approval queue is closed.' : ''} Polls still run and report.`,
     ),
