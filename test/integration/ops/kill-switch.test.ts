@@ -2,8 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { slackActor } from '../../../src/domain/actor.js';
 import { resumeAgent } from '../../../src/ops/halt.js';
+import { pacedScenario, silentScenario } from '../../support/kill-switch-scenarios.js';
 import { expectOk, type OpsHarness, startOpsHarness } from '../../support/ops-harness.js';
-import { type Json, seedScenario } from '../../support/sim.js';
+import type { Json } from '../../support/sim.js';
 
 /**
  * The automatic kill switch on the simulator: each trip fires on its scenario once (one event, one
@@ -12,25 +13,6 @@ import { type Json, seedScenario } from '../../support/sim.js';
  */
 const TEAM = 'T0KILLSW1';
 const OPERATOR = 'U0OPERAT1';
-
-/** The seed plus a row for today (2026-11-20 in New York): $2,000 spent by 10:00 on a ~$357/day account. */
-function pacedScenario(): Json {
-  const s = seedScenario();
-  const ad = s.ad_accounts[0].campaigns[0].adsets[0].ads[0];
-  ad.daily.push({ ...ad.daily.at(-1), date: '2026-11-20', spend: 2000, purchases: 0, purchase_value: 0 });
-  return s;
-}
-
-/** The seed with no purchase on its last two days, after a selling week. */
-function silentScenario(): Json {
-  const s = seedScenario();
-  for (const c of s.ad_accounts[0].campaigns)
-    for (const set of c.adsets)
-      for (const ad of set.ads)
-        for (const d of ad.daily)
-          if (d.date >= '2026-11-18') Object.assign(d, { purchases: 0, purchase_value: 0 });
-  return s;
-}
 
 describe('the kill switch', () => {
   let h: OpsHarness;
