@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { renderHome } from '../../../src/slack/blocks/home.js';
 import { renderKillSwitch } from '../../../src/slack/blocks/kill-switch.js';
-import { assertValidMessage } from '../../support/slack/block-kit.js';
+import { assertValidMessage, assertValidView } from '../../support/slack/block-kit.js';
+import { homeAgent } from './views.js';
 
 describe('the kill-switch message', () => {
   it('says what tripped, that the agent is halted and how to resume, in valid Block Kit', () => {
@@ -35,5 +37,23 @@ describe('the kill-switch message', () => {
     const msg = renderKillSwitch({ adAccountId: 'act_1', trips, at: '2026-11-20T15:00:00Z', planId: null });
     assertValidMessage(msg);
     expect(msg.blocks.length).toBeLessThanOrEqual(50);
+  });
+
+  it('App Home shows the agent halted by the kill switch, why, and that polls still report', () => {
+    const view = renderHome({
+      viewer: { userId: 'U0OPERATOR', isOperator: true, isApprover: false },
+      agent: homeAgent({
+        halted: {
+          reason: 'Kill switch: Spend today is $2,000.00 after 10.0 hours of the account day',
+          by: 'worker:kill-switch',
+          at: '2026-11-20T15:00:00Z',
+        },
+      }),
+    });
+    assertValidView(view);
+    const text = JSON.stringify((view as { blocks: unknown[] }).blocks);
+    expect(text).toContain(':octagonal_sign: *Halted by the kill switch*');
+    expect(text).toContain('Kill switch: Spend today is $2,000.00 after 10.0 hours');
+    expect(text).toContain('Polls still report; no plans and no writes until an operator resumes.');
   });
 });
