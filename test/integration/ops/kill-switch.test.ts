@@ -79,6 +79,7 @@ describe('the kill switch', () => {
       resumeAgent(h.ctx, { actor: slackActor('U0SOMEONE', TEAM), adAccount: 'act_1000000001' }),
     ).rejects.toMatchObject({ verdict: 'permission' });
     expect((await agent()).halted).toBe(true);
+    h.clock.advance(60_000);
     const resumed = await resumeAgent(h.ctx, {
       actor: slackActor(OPERATOR, TEAM),
       adAccount: 'act_1000000001',
