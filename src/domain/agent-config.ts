@@ -147,12 +147,17 @@ const conversionLag = z
 
 /**
  * Shadow mode (src/domain/shadow.ts): rules that recommend but never plan, and minimum backtest
- * precisions (0–1) a rule must show on this account before it proposes actions.
+ * precisions (0–1) a rule must show on this account before it proposes actions — on at least
+ * `minPrecisionCases` labelled verdicts, measured within `staleAfterDays`. The poll measures again
+ * (src/ops/rule-precision.ts) when a required measurement is missing or older than `remeasureAfterDays`.
  */
 const ruleId = z.enum(RULE_IDS);
 const shadow = z.object({
   rules: z.array(ruleId).default([]),
   minPrecision: z.partialRecord(ruleId, z.number().gt(0).max(1)).default({}),
+  minPrecisionCases: z.number().int().min(1).max(1000).default(10),
+  remeasureAfterDays: z.number().positive().max(365).default(7),
+  staleAfterDays: z.number().positive().max(365).default(30),
 });
 
 export const agentConfigSchema = z.object({

@@ -80,3 +80,16 @@ export function permits(actor: Actor, capability: Capability, roster: Roster): P
   const holders = holdersOf(needed, roster);
   return holders.includes(actor.id) ? { allowed: true } : { allowed: false, role: needed, holders };
 }
+
+/**
+ * Who may connect Meta (Connect with Facebook, a pasted token, reconnect, disconnect) from a Slack
+ * workspace's App Home, given the rosters of the workspace's agents: an operator of one of them; anyone
+ * in the workspace while no agent there has an operator (the first to connect becomes its operator, as
+ * `connect` does). The worker never connects; the local CLI always may.
+ */
+export function mayConnectHere(actor: Actor, rosters: readonly Roster[]): boolean {
+  if (actor.source === 'cli') return true;
+  if (actor.source === 'worker') return false;
+  const operated = rosters.filter((r) => r.operators.length > 0);
+  return operated.length === 0 || operated.some((r) => r.operators.includes(actor.id));
+}

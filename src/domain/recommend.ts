@@ -14,7 +14,7 @@ import { scaleWinner } from './rules/scale-winner.js';
 import { spendSpike } from './rules/spend-spike.js';
 import { trackingBroken } from './rules/tracking-broken.js';
 import { zeroConversions } from './rules/zero-conversions.js';
-import { applyShadow, type MeasuredPrecision, shadowStatuses } from './shadow.js';
+import { applyShadow, type MeasuredPrecision, type ShadowStatus, shadowStatuses } from './shadow.js';
 import type { EntityMeta, Snapshot } from './snapshot.js';
 
 /*
@@ -62,6 +62,11 @@ export interface RecommendInput {
   pausedByUs?: readonly PausedByUs[];
   /** Backtest precision measured per rule on this account, for rules that require a minimum. */
   precision?: Partial<Record<RuleId, MeasuredPrecision>>;
+  /**
+   * The rules in shadow as a run already decided them (shadowStatuses): when given, used as they are
+   * instead of judging `precision` again, so a plan built on a run keeps exactly the run's verdicts.
+   */
+  shadow?: readonly ShadowStatus[];
   /** The engine's "now"; defaults to the snapshot's takenAt. */
   now?: string;
 }
@@ -192,7 +197,9 @@ export function recommend(input: RecommendInput): Recommendation[] {
   found.sort(compareRecommendations);
   // Shadow before the fold: a rule in shadow proposes nothing, so it must not out-rank a live rule's
   // action on the same entity.
-  let recs = foldPerEntity(applyShadow(found, shadowStatuses(input.config, input.precision)));
+  const shadow =
+    input.shadow ?? shadowStatuses(input.config, input.precision, input.now ?? input.snapshot.takenAt);
+  let recs = foldPerEntity(applyShadow(found, shadow));
   if (tracking) recs = withholdConversionActions(recs);
   return recs;
 }

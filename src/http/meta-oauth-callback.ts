@@ -167,17 +167,35 @@ export function renderOutcome(o: CallbackOutcome): HtmlResponse {
   };
 }
 
+export interface CallbackHooks {
+  /** Runs before the page is answered (e.g. re-publish the user's App Home); must not throw. */
+  onOutcome?: (outcome: CallbackOutcome) => Promise<void>;
+}
+
 /** The route handler: a parsed query in, a page out. Never throws. */
 export async function handleMetaOAuthCallback(
   ctx: AppContext,
   query: URLSearchParams | Record<string, string | undefined>,
+  hooks: CallbackHooks = {},
 ): Promise<HtmlResponse> {
   const q: Record<string, string | undefined> =
     query instanceof URLSearchParams ? Object.fromEntries(query) : query;
   try {
-    return renderOutcome(await completeMetaOAuth(ctx, q));
+    const outcome = await completeMetaOAuth(ctx, q);
+    await hooks
+      .onOutcome?.(outcome)
+      .catch((e: unknown) =>
+        ctx.logger.warn('meta oauth callback hook failed', { code: toAppError(e).code }),
+      );
+    return renderOutcome(outcome);
   } catch (e) {
     ctx.logger.error('meta oauth callback failed', { code: toAppError(e).code });
-    return renderOutcome({ ok: false, problem: 'exchange_failed', teamId: null, channelId: null });
+    return renderOutcome({
+      ok: false,
+      problem: 'exchange_failed',
+      teamId: null,
+      userId: null,
+      channelId: null,
+    });
   }
 }

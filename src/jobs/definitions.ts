@@ -111,6 +111,25 @@ export const postResultsJob = defineJob({
   schema: versioned(1, { confirmationId: confirmationIdSchema }),
 });
 
+/**
+ * Re-render one approval-queue message closed (superseded, expired or executed: buttons gone, why said,
+ * decisions kept). Idempotent by the state the message records as shown (slack_messages.shown_state).
+ */
+export const closeQueueJob = defineJob({
+  name: 'close-queue',
+  queue: 'slack',
+  version: 1,
+  schema: versioned(1, { messageId: idOf('msg') }),
+});
+
+/** Every minute: find queue messages still shown open whose plan was superseded or expired; close each. */
+export const queueSweepJob = defineJob({
+  name: 'queue-sweep',
+  queue: 'slack',
+  version: 1,
+  schema: versioned(1, {}),
+});
+
 /** Post a message recorded in the outbox (topic slack.connection_warning): the row holds channel and text. */
 export const postOutboxMessageJob = defineJob({
   name: 'post-outbox-message',
@@ -153,6 +172,8 @@ export const JOB_DEFINITIONS: readonly JobDefinition[] = [
   reconcileJob,
   postResultsJob,
   postOutboxMessageJob,
+  closeQueueJob,
+  queueSweepJob,
   maintenanceSweepJob,
   maintainTokenJob,
   purgeOAuthLoginsJob,

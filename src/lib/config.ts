@@ -10,6 +10,7 @@ const SECRET_VARS = new Set([
   'META_APP_SECRET',
   'SLACK_SIGNING_SECRET',
   'SLACK_BOT_TOKEN',
+  'SLACK_APP_TOKEN',
   'SLACK_CLIENT_SECRET',
   'SLACK_STATE_SECRET',
   'METABUYER_ENCRYPTION_KEY',
@@ -50,6 +51,9 @@ const envSchema = z.object({
   SLACK_SIGNING_SECRET: optional(z.string().min(8, 'must be at least 8 characters')),
   SLACK_BOT_TOKEN: optional(z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-')),
   SLACK_API_URL: optional(httpUrl('https://slack.com/api/')),
+  SLACK_APP_TOKEN: optional(
+    z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp- (Socket Mode)'),
+  ),
   SLACK_CLIENT_ID: optional(
     z
       .string()
@@ -125,6 +129,11 @@ export interface Config {
     readonly signingSecret: string | undefined;
     readonly botToken: string | undefined;
     readonly apiUrl: string;
+    /**
+     * The app-level token (xapp-…, scope connections:write): when set, `serve` receives Slack's traffic
+     * over Socket Mode instead of HTTP requests (local development: no public URL needed).
+     */
+    readonly appToken: string | undefined;
     /**
      * Multi-workspace install through Slack's OAuth (`/slack/install`); undefined in single-workspace
      * mode, where SLACK_BOT_TOKEN is the one bot token.
@@ -210,6 +219,7 @@ export function parseConfig(env: Record<string, string | undefined>, cwd: string
       signingSecret: e.SLACK_SIGNING_SECRET,
       botToken: e.SLACK_BOT_TOKEN,
       apiUrl: withTrailingSlash(e.SLACK_API_URL ?? 'https://slack.com/api/'),
+      appToken: e.SLACK_APP_TOKEN,
       oauth:
         e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET
           ? {
@@ -258,6 +268,7 @@ export function configSecrets(config: Config): string[] {
     config.meta.appSecret,
     config.slack.signingSecret,
     config.slack.botToken,
+    config.slack.appToken,
     config.slack.oauth?.clientSecret,
     config.slack.oauth?.stateSecret,
     config.encryptionKey,

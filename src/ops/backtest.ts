@@ -13,6 +13,7 @@ import { silentLogger } from '../lib/logger.js';
 import { createMetaClient } from '../meta/client.js';
 import { readAccountSnapshot } from '../meta/snapshot-reader.js';
 import { loadScenarioFile, startSimulator } from '../sim/index.js';
+import { backtestAgent } from './rule-precision.js';
 
 export interface BacktestInput {
   scenarioPath: string;
@@ -52,6 +53,11 @@ export interface BacktestResult {
    * with a 95 % Wilson interval and the money they would have saved (negative: lost).
    */
   precision: RulePrecision[];
+  /**
+   * Set when the backtest ran on an agent (its live account's history): the measurement was recorded
+   * for the agent, and rules that require a minimum precision are judged on it.
+   */
+  recorded?: { measuredAt: string; since: string; until: string; graphCalls: number };
   /** Each rule × entity that fired, with the days it fired on. */
   firings: Array<{
     rule: string;
@@ -174,7 +180,9 @@ async function setSimClock(url: string, now: string): Promise<void> {
     });
 }
 
-function firingsOf(days: BacktestDay[]): BacktestResult['firings'] {
+export function firingsOf(
+  days: ReadonlyArray<Pick<BacktestDay, 'window' | 'recommendations'>>,
+): BacktestResult['firings'] {
   const byKey = new Map<string, BacktestResult['firings'][number]>();
   for (const day of days) {
     for (const r of day.recommendations) {
@@ -230,4 +238,33 @@ async function labelVerdicts(
     targetCpa: config.targetCpaMinor,
     targetRoas: config.targetRoas,
   });
+}
+
+/** An agent's backtest (src/ops/rule-precision.ts) in the shape the scenario backtest prints. */
+export async function backtestOnAgent(
+  ctx: Parameters<typeof backtestAgent>[0],
+  input: Parameters<typeof backtestAgent>[1],
+): Promise<BacktestResult> {
+  const r = await backtestAgent(ctx, input);
+  const days: BacktestDay[] = r.replay.days.map((d) => ({
+    asOf: d.asOf,
+    window: d.window,
+    summary: d.summary,
+    recommendations: d.recommendations,
+    plannedActions: d.plannedActions,
+  }));
+  return {
+    adAccountId: r.adAccountId,
+    currency: r.currency,
+    days,
+    horizonDays: r.replay.horizonDays,
+    precision: r.replay.precision,
+    recorded: {
+      measuredAt: r.measuredAt,
+      since: r.replay.since,
+      until: r.replay.until,
+      graphCalls: r.graphCalls,
+    },
+    firings: firingsOf(days),
+  };
 }

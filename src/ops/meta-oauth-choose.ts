@@ -79,7 +79,8 @@ export interface ChooseAdAccountResult {
 /**
  * Turns the Slack user's pending Facebook login into the connection of one ad account, and creates its
  * agent (with `connect`'s defaults, the user as its operator) or rebinds the existing one. Only an active
- * account the login reaches is accepted; rebinding an existing agent needs its operator.
+ * account the login reaches is accepted; rebinding an existing agent needs its operator. The environment
+ * is sandbox unless live is asked for.
  */
 export async function chooseAdAccount(
   ctx: AppContext,
@@ -117,7 +118,8 @@ export async function chooseAdAccount(
   }
   const token = open(ctx.keyring(), grant.accessTokenSealed, GRANT_TOKEN_PURPOSE);
   const now = ctx.clock.now();
-  const environment = input.environment ?? 'live';
+  // Sandbox unless live is chosen explicitly: a fresh connection never writes to real spend by default.
+  const environment = input.environment ?? 'sandbox';
   const [workspace] = await db
     .select({ id: slackWorkspaces.id })
     .from(slackWorkspaces)

@@ -145,6 +145,8 @@ export type CallbackOutcome =
   | {
       ok: true;
       teamId: string;
+      /** The Slack user who pressed Connect with Facebook: their App Home now offers the accounts. */
+      userId: string;
       channelId: string | null;
       metaUserId: string | null;
       accounts: OfferedAdAccount[];
@@ -156,6 +158,7 @@ export type CallbackOutcome =
       problem: CallbackProblem;
       /** Known once the state was recognised: where to send the person back to. */
       teamId: string | null;
+      userId: string | null;
       channelId: string | null;
       /** Permissions missing (missing_permission). */
       missing?: string[];
@@ -183,6 +186,7 @@ export async function completeMetaOAuth(
     ok: false,
     problem,
     teamId: st?.slackTeamId ?? null,
+    userId: st?.slackUserId ?? null,
     channelId: st?.slackChannelId ?? null,
     ...(missing ? { missing } : {}),
   });
@@ -286,6 +290,7 @@ async function exchangeAndStore(
   return done({
     ok: true,
     teamId: st.slackTeamId,
+    userId: st.slackUserId,
     channelId: st.slackChannelId,
     metaUserId: grant.info.userId,
     accounts,

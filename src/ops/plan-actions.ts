@@ -9,12 +9,15 @@ import { KILL_SWITCH_ACTOR } from '../domain/kill-switch.js';
 import type { Plan } from '../domain/plan.js';
 import { buildPlan } from '../domain/planner.js';
 import { recommend } from '../domain/recommend.js';
+import type { RuleId } from '../domain/recommendation.js';
+import { shadowStatuses } from '../domain/shadow.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 import { ourPauses, recentWrites } from './history.js';
+import { storedPrecision } from './rule-precision.js';
 
 export interface PlanActionsResult {
   adAccountId: string;
@@ -82,7 +85,18 @@ export async function planActions(
   // since the run (an increase, a pause) are taken into account; on the same snapshot and history it is
   // deterministic and yields exactly the run's recommendations.
   const pausedByUs = await ourPauses(db, agent.id, now);
-  const recommendations = recommend({ snapshot, config, history, pausedByUs, now: now.toISOString() });
+  // Rules in shadow as the run decided them (an older run without them: judged on what is stored).
+  const shadow = run.shadow
+    ? run.shadow.map((s) => ({ rule: s.rule as RuleId, reason: s.reason }))
+    : shadowStatuses(config, await storedPrecision(db, agent.id), run.startedAt.toISOString());
+  const recommendations = recommend({
+    snapshot,
+    config,
+    history,
+    pausedByUs,
+    shadow,
+    now: now.toISOString(),
+  });
   const plan = buildPlan({ snapshot, recommendations, config, history, now: now.toISOString() });
   const planId = newId('plan', now.getTime());
   const { actions, superseded } = await createPlan(

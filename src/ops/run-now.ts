@@ -1,20 +1,21 @@
 import type { AppContext } from '../app/context.js';
 import { updateAgent } from '../db/repos/agents.js';
 import { insertRecommendations } from '../db/repos/recommendations.js';
-import { completeRun, failRun, startRun } from '../db/repos/runs.js';
+import { completeRun, failRun, setRunShadow, startRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
 import type { AgentConfig } from '../domain/agent-config.js';
 import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
+import { addDays } from '../domain/dates.js';
 import { pollsWhileHalted, type TodaySpend } from '../domain/kill-switch.js';
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
-import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
+import { precisionDue, type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
 import type { Snapshot } from '../domain/snapshot.js';
 import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
-import { readAccountSnapshot } from '../meta/snapshot-reader.js';
+import { DEFAULT_DAILY_LEVELS, readAccountSnapshot } from '../meta/snapshot-reader.js';
 import { readTodaySpend } from '../meta/today.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
@@ -22,6 +23,7 @@ import { authorize } from './authorize.js';
 import { withMeta } from './credentials.js';
 import { ourPauses, recentWrites } from './history.js';
 import { checkAfterPoll, checkPollError, type FiredTrip } from './kill-switch.js';
+import { historyRead, measureAndStore, storedPrecision } from './rule-precision.js';
 
 export interface RunNowResult {
   runId: string;
@@ -35,6 +37,12 @@ export interface RunNowResult {
   counts: { high: number; medium: number; low: number };
   /** Rules still in shadow (recommend, never plan), and why. */
   shadow: ShadowStatus[];
+  /**
+   * Set when this run measured the rules' precision again (a rule requires a minimum and its
+   * measurement was missing or old): the past days replayed. Null when it did not, or the measurement
+   * failed (`failed` says why; the run itself goes on, its rules judged on what was stored).
+   */
+  precisionMeasured: { since: string; until: string } | { failed: string } | null;
   report: { posted: boolean; detail: string };
   /** Rules that could not run for want of a target (an agent set up without targets). */
   rulesWithoutTargets: RuleWithoutTarget[];
@@ -96,13 +104,25 @@ export async function runNow(
     datePreset: config.datePreset,
   });
   try {
-    input.onProgress?.(`Reading ${agent.adAccountId} from Meta (metadata and insights at 3 levels)…`);
-    const { snapshot, today, calls } = await withMeta(ctx, connection, async (client) => {
+    let measured = await storedPrecision(db, agent.id);
+    // A rule that requires a minimum precision is measured again when its measurement is missing or
+    // old, on this same read: its daily rows then reach back far enough (and to every level) for the
+    // replay, and are trimmed back to the usual ones for the run itself.
+    const measure = precisionDue(config, measured, started.toISOString());
+    input.onProgress?.(
+      `Reading ${agent.adAccountId} from Meta (metadata and insights at 3 levels${measure ? ', with the history to measure rule precision' : ''})…`,
+    );
+    const {
+      snapshot: read,
+      today,
+      calls,
+    } = await withMeta(ctx, connection, async (client) => {
       const before = client.callsSent;
       const snap = await readAccountSnapshot(client, {
         adAccountId: agent.adAccountId,
         datePreset: config.datePreset,
         takenAt: started,
+        ...(measure ? historyRead(config) : {}),
       });
       // Today's spend so far, for the kill switch's pace trip; a failed read only skips that trip.
       let today: TodaySpend | null = null;
@@ -119,10 +139,31 @@ export async function runNow(
       }
       return { snapshot: snap, today, calls: client.callsSent - before };
     });
+    let precisionMeasured: RunNowResult['precisionMeasured'] = null;
+    if (measure) {
+      try {
+        const replay = await measureAndStore(db, agent, config, read, { source: 'poll', at: started });
+        measured = await storedPrecision(db, agent.id);
+        precisionMeasured = { since: replay.since, until: replay.until };
+      } catch (e) {
+        const err = toAppError(e);
+        precisionMeasured = { failed: ctx.redactor.string(err.message) };
+        ctx.logger.warn('rule precision not measured', { agentId: agent.id, code: err.code });
+      }
+    }
+    const snapshot = measure ? usualSnapshot(read) : read;
     input.onProgress?.(`Read ${snapshot.entities.length} objects in ${calls} Graph calls; recommending…`);
     const history = await recentWrites(db, agent.id, started);
     const pausedByUs = await ourPauses(db, agent.id, started);
-    const recommendations = recommend({ snapshot, config, history, pausedByUs, now: started.toISOString() });
+    const recommendations = recommend({
+      snapshot,
+      config,
+      history,
+      pausedByUs,
+      precision: measured,
+      now: started.toISOString(),
+    });
+    const shadow = shadowStatuses(config, measured, started.toISOString());
     const summary = summarize(snapshot);
     const finished = ctx.clock.now();
     await completeRun(db, run.id, snapshot, { ...summary }, calls, finished, async (tx) => {
@@ -145,6 +186,7 @@ export async function runNow(
           };
         }),
       );
+      await setRunShadow(tx, run.id, shadow.map(shadowJson));
     });
     await updateAgent(
       db,
@@ -183,8 +225,8 @@ export async function runNow(
       graphCalls: calls,
       summaryLine: runSummaryLine(summary, snapshot.account.currency),
       counts,
-      // No measured precision is stored yet: a rule that requires one stays in shadow until it is.
-      shadow: shadowStatuses(config),
+      shadow,
+      precisionMeasured,
       rulesWithoutTargets: rulesWithoutTargets(config),
       tripped,
       report: config.slackTarget
@@ -211,7 +253,49 @@ export function runSummaryLine(s: RunSummary, currency: string): string {
   return `spend ${formatMoney(s.spend, currency)} | purchases ${s.purchases} | CPA ${cpa} | ROAS ${roas}`;
 }
 
-export function runNowJson(r: RunNowResult): RunNowJson & { run: { summary_text: string } } {
+export function runNowJson(
+  r: RunNowResult,
+): RunNowJson & { run: { summary_text: string }; shadow: ShadowJson[] } {
   const json = toRunNowJson(r.runId, r.snapshot, r.recommendations);
-  return { ...json, run: { ...json.run, summary_text: r.summaryLine } };
+  return { ...json, run: { ...json.run, summary_text: r.summaryLine }, shadow: r.shadow.map(shadowJson) };
+}
+
+/** The snapshot a run keeps: daily rows of the usual levels and days (a measuring read has more). */
+function usualSnapshot(s: Snapshot): Snapshot {
+  const levels = new Set<string>(DEFAULT_DAILY_LEVELS);
+  const since = s.metaToday ? addDays(s.metaToday, -14) : '';
+  return { ...s, dailyRows: s.dailyRows.filter((r) => levels.has(r.level) && r.date >= since) };
+}
+
+/** A shadow status as stored on the run and printed by `run-now --json` (snake_case). */
+export function shadowJson(s: ShadowStatus): ShadowJson {
+  return {
+    rule: s.rule,
+    reason: s.reason,
+    ...(s.required === undefined ? {} : { required_precision: s.required }),
+    ...(s.measured
+      ? {
+          precision: {
+            verdicts: s.measured.verdicts,
+            confirmed: s.measured.confirmed,
+            precision: s.measured.precision,
+            interval: { low: s.measured.low, high: s.measured.high, level: 0.95 },
+            measured_at: s.measured.measuredAt ?? null,
+          },
+        }
+      : {}),
+  };
+}
+
+export interface ShadowJson {
+  rule: string;
+  reason: string;
+  required_precision?: number;
+  precision?: {
+    verdicts: number;
+    confirmed: number;
+    precision: number | null;
+    interval: { low: number; high: number; level: number };
+    measured_at: string | null;
+  };
 }

@@ -41,6 +41,13 @@ export interface SetupChanges {
   confidenceLevel?: number;
   /** Rules that recommend but never plan (shadow mode); [] puts every rule back to live. */
   shadowRules?: RuleId[];
+  /**
+   * Minimum backtest precision per rule, in whole percents (70 = 70 %); null removes a rule's minimum.
+   * Rules not named keep theirs.
+   */
+  minPrecision?: Partial<Record<RuleId, number | null>>;
+  /** Labelled verdicts a rule's measurement needs before its precision counts. */
+  minPrecisionCases?: number;
   /** The automatic kill switch on or off, its pace multiple, and how many failed writes in its window trip it. */
   killSwitchEnabled?: boolean;
   killSwitchPace?: number;
@@ -129,7 +136,19 @@ export async function setup(
   setGuard('approvalWaiverMaxDecreasePct', c.approvalWaiverMaxDecreasePct);
   setGuard('protectedEntityIds', c.protectedEntityIds);
   setGuard('protectedNamePatterns', c.protectedNamePatterns);
-  if (c.shadowRules !== undefined) draft.shadow = { ...current.shadow, rules: c.shadowRules };
+  if (c.shadowRules !== undefined || c.minPrecision !== undefined || c.minPrecisionCases !== undefined) {
+    const minPrecision: Partial<Record<RuleId, number>> = { ...current.shadow.minPrecision };
+    for (const [rule, pct] of Object.entries(c.minPrecision ?? {}) as Array<[RuleId, number | null]>) {
+      if (pct === null) delete minPrecision[rule];
+      else minPrecision[rule] = pct / 100;
+    }
+    draft.shadow = {
+      ...current.shadow,
+      ...(c.shadowRules !== undefined ? { rules: c.shadowRules } : {}),
+      minPrecision,
+      ...(c.minPrecisionCases !== undefined ? { minPrecisionCases: c.minPrecisionCases } : {}),
+    };
+  }
   const ks = { ...current.killSwitch };
   if (c.killSwitchEnabled !== undefined) ks.enabled = c.killSwitchEnabled;
   if (c.killSwitchPace !== undefined) ks.paceMultiple = c.killSwitchPace;
@@ -246,11 +265,24 @@ export function describeConfig(c: StoredAgentConfig): Record<string, unknown> {
     protected_entity_ids: c.guardrails.protectedEntityIds,
     protected_name_patterns: c.guardrails.protectedNamePatterns,
     shadow_rules: c.shadow.rules,
+    min_precision_pct: minPrecisionPct(c.shadow.minPrecision),
+    min_precision_cases: c.shadow.minPrecisionCases,
+    precision_remeasure_days: c.shadow.remeasureAfterDays,
+    precision_stale_days: c.shadow.staleAfterDays,
     kill_switch: c.killSwitch.enabled,
     kill_switch_pace: c.killSwitch.paceMultiple,
     kill_switch_failures: c.killSwitch.maxWriteFailures,
     kill_switch_failure_window_minutes: c.killSwitch.writeFailureWindowMinutes,
   };
+}
+
+/** Minimum precisions as whole percents, in rule-id order ({high_cpa: 70}). */
+export function minPrecisionPct(m: Partial<Record<RuleId, number>>): Record<string, number> {
+  return Object.fromEntries(
+    (Object.entries(m) as Array<[RuleId, number]>)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([rule, p]) => [rule, Math.round(p * 1000) / 10]),
+  );
 }
 
 /** Slack channel ids: public (C…) or private (G…), bounded like every id that enters. */

@@ -4,10 +4,13 @@ import { actionsOf, activePlan } from '../db/repos/plans.js';
 import { latestRun } from '../db/repos/runs.js';
 import type { Actor } from '../domain/actor.js';
 import { pollsWhileHalted } from '../domain/kill-switch.js';
+import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
 import { type AgentEventEntry, agentEventEntry } from './action-log.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
+import { storedPrecision } from './rule-precision.js';
+import { minPrecisionPct } from './setup.js';
 
 export interface StatusResult {
   adAccountId: string;
@@ -31,6 +34,11 @@ export interface StatusResult {
   schedule: 'scheduled' | 'not_scheduled' | 'halted' | 'disabled';
   token: { mode: string; expiresAt: string | null; expiresInDays: number | null };
   plan: { id: string; expiresAt: string; expired: boolean; counts: Record<string, number> } | null;
+  /** Minimum backtest precision per rule, in whole percents, and the judged verdicts it needs. */
+  minPrecisionPct: Record<string, number>;
+  minPrecisionCases: number;
+  /** Rules in shadow now, and why, on the stored measurements (src/domain/shadow.ts). */
+  shadow: ShadowStatus[];
   killSwitch: { enabled: boolean; paceMultiple: number; maxWriteFailures: number; windowMinutes: number };
   /** The newest halt, trip or resume: why the agent stopped, or who resumed it. */
   lastEvent: AgentEventEntry | null;
@@ -48,6 +56,7 @@ export async function status(
   const counts: Record<string, number> = {};
   if (plan) for (const a of await actionsOf(db, plan.id)) counts[a.status] = (counts[a.status] ?? 0) + 1;
   const config = agentConfigOf(agent);
+  const shadow = shadowStatuses(config, await storedPrecision(db, agent.id), now.toISOString());
   // Only what a worker has actually scheduled is promised; nothing is inferred from the interval.
   // A kill-switch halt keeps polling (src/domain/kill-switch.ts): its schedule stands.
   const schedule: StatusResult['schedule'] = !pollsWhileHalted(agent)
@@ -104,5 +113,8 @@ export async function status(
           counts,
         }
       : null,
+    minPrecisionPct: minPrecisionPct(config.shadow.minPrecision),
+    minPrecisionCases: config.shadow.minPrecisionCases,
+    shadow,
   };
 }

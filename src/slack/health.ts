@@ -8,10 +8,17 @@ export interface Readiness {
   checks: Record<string, { ok: boolean; detail?: string }>;
 }
 
+/** A readiness probe beside the database and Redis: resolves when fine, throws saying why not. */
+export type ReadinessProbe = () => Promise<unknown>;
+
 /** Ready when the database and Redis both answer; each failure says which and why, never a secret. */
-export async function readiness(ctx: AppContext): Promise<Readiness> {
+export async function readiness(
+  ctx: AppContext,
+  extra: Record<string, ReadinessProbe> = {},
+): Promise<Readiness> {
   const checks: Readiness['checks'] = {};
   await Promise.all([
+    ...Object.entries(extra).map(([name, fn]) => probe(checks, name, fn)),
     probe(checks, 'database', async () => {
       const { db } = await ctx.database();
       await db.execute('select 1');
@@ -55,15 +62,18 @@ function json(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-/** `/healthz` (the process answers) and `/readyz` (its database and Redis answer), beside Slack's paths. */
-export function healthRoutes(ctx: AppContext): CustomRoute[] {
+/**
+ * `/healthz` (the process answers) and `/readyz` (its database and Redis answer, and any `extra` probe:
+ * in Socket Mode, the WebSocket to Slack), beside Slack's paths.
+ */
+export function healthRoutes(ctx: AppContext, extra: Record<string, ReadinessProbe> = {}): CustomRoute[] {
   return [
     { path: '/healthz', method: ['GET'], handler: (_req, res) => json(res, 200, { ok: true }) },
     {
       path: '/readyz',
       method: ['GET'],
       handler: (_req, res) => {
-        readiness(ctx).then(
+        readiness(ctx, extra).then(
           (r) => json(res, r.ok ? 200 : 503, r),
           (e) => json(res, 503, { ok: false, error: toAppError(e).message }),
         );

@@ -16,6 +16,8 @@ export interface SlackPoster {
   post(message: SlackPost): Promise<{ channel: string; ts: string }>;
   /** chat.update: replaces a message the bot posted (the approval queue, once its plan ran). */
   update?(message: { channel: string; ts: string; text: string; blocks?: unknown[] }): Promise<void>;
+  /** chat.getPermalink: a link to a message (a closed queue points at the plan that replaced it). */
+  permalink?(channel: string, ts: string): Promise<string>;
 }
 
 /** Slack answered 429: wait `retryAfterMs` before calling chat.postMessage again. */
@@ -32,6 +34,7 @@ export class SlackRateLimitedError extends AppError {
 }
 
 const postAnswer = z.object({ ok: z.literal(true), channel: z.string(), ts: z.string() }).loose();
+const permalinkAnswer = z.object({ ok: z.literal(true), permalink: z.url() }).loose();
 
 /** Slack errors a retry cannot fix: the channel, the bot's membership or its token must change. */
 const PERMANENT: Record<string, 'invalid' | 'permission' | 'reauthenticate'> = {
@@ -121,6 +124,24 @@ export class WebApiPoster implements SlackPoster {
     } catch (e) {
       throw toSlackError(e);
     }
+  }
+
+  async permalink(channel: string, ts: string): Promise<string> {
+    let raw: unknown;
+    try {
+      raw = await this.client.chat.getPermalink({ channel, message_ts: ts });
+    } catch (e) {
+      throw toSlackError(e);
+    }
+    const answer = permalinkAnswer.safeParse(raw);
+    if (!answer.success) {
+      throw new AppError({
+        code: 'slack_bad_response',
+        verdict: 'retry',
+        message: 'Slack answered chat.getPermalink with an unexpected shape.',
+      });
+    }
+    return answer.data.permalink;
   }
 }
 

@@ -54,7 +54,7 @@ export class WorkerMetrics {
 
   readonly slackPosts = new Counter({
     name: 'metabuyer_slack_posts_total',
-    help: 'Slack messages by outcome (posted, paced, rate_limited, failed).',
+    help: 'Slack messages by outcome (posted, updated, paced, rate_limited, failed).',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });

@@ -4,6 +4,7 @@ import type { AppContext } from '../app/context.js';
 import { closeConnection, producerConnection, within, workerConnection } from '../jobs/connection.js';
 import type { QueueName } from '../jobs/definitions.js';
 import {
+  closeQueueJob,
   executeJob,
   jobIdOf,
   maintainTokenJob,
@@ -13,10 +14,12 @@ import {
   postReportJob,
   postResultsJob,
   purgeOAuthLoginsJob,
+  queueSweepJob,
   reconcileJob,
   rollbackJob,
   runNowJob,
 } from '../jobs/definitions.js';
+import { closeQueueHandler, queueSweepHandler } from '../jobs/handlers/close-queue.js';
 import { pollHandler } from '../jobs/handlers/poll.js';
 import { postReportHandler } from '../jobs/handlers/post-report.js';
 import {
@@ -62,10 +65,14 @@ export interface StartWorkerOptions {
   relayIntervalMs?: number;
   /** How often reconcile runs (default every minute). */
   reconcileEveryMs?: number;
+  /** How often the sweep looks for approval queues to close (default every minute). */
+  queueSweepEveryMs?: number;
 }
 
 /** Reconcile runs every minute; the token sweep once a day. */
 export const RECONCILE_EVERY_MS = 60_000;
+/** Expired and superseded approval queues are looked for every minute. */
+export const QUEUE_SWEEP_EVERY_MS = 60_000;
 export const MAINTENANCE_EVERY_MS = 24 * 3600_000;
 
 export interface RunningWorker {
@@ -163,6 +170,8 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     handle(reconcileJob, reconcileHandler(ctx)),
     handle(postResultsJob, postResultsHandler(ctx, slackDeps)),
     handle(postOutboxMessageJob, postOutboxMessageHandler(ctx, slackDeps)),
+    handle(closeQueueJob, closeQueueHandler(ctx, { poster, ...(posterFor ? { posterFor } : {}), metrics })),
+    handle(queueSweepJob, queueSweepHandler(ctx)),
     handle(maintenanceSweepJob, maintenanceSweepHandler(ctx)),
     handle(maintainTokenJob, maintainTokenHandler(ctx)),
     handle(purgeOAuthLoginsJob, purgeOAuthLoginsHandler(ctx)),
@@ -191,7 +200,10 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
     const me = await processIdentity(ctx, 'worker');
     const synced = await schedules.syncAll();
     await host.start();
-    await scheduleHousekeeping(queues, me.id, opts.reconcileEveryMs ?? RECONCILE_EVERY_MS);
+    await scheduleHousekeeping(queues, me.id, {
+      reconcileEveryMs: opts.reconcileEveryMs ?? RECONCILE_EVERY_MS,
+      queueSweepEveryMs: opts.queueSweepEveryMs ?? QUEUE_SWEEP_EVERY_MS,
+    });
     relay = startOutboxRelay(ctx, {
       queues,
       logger: logger.child({ component: 'outbox-relay' }),
@@ -251,9 +263,15 @@ export async function startWorker(ctx: AppContext, opts: StartWorkerOptions = {}
 
 /**
  * Reconcile every minute and once now (a worker starting after a crash settles what the dead one left);
- * the token maintenance sweep once a day. Schedulers are upserted by id, so every worker may do this.
+ * the approval-queue sweep every minute; the token maintenance sweep once a day. Schedulers are upserted
+ * by id, so every worker may do this.
  */
-async function scheduleHousekeeping(queues: JobQueues, workerId: string, reconcileEveryMs: number) {
+async function scheduleHousekeeping(
+  queues: JobQueues,
+  workerId: string,
+  every: { reconcileEveryMs: number; queueSweepEveryMs: number },
+) {
+  const { reconcileEveryMs } = every;
   const { jobId: _r, ...reconcileOpts } = defaultJobOptions('reconcile');
   await queues
     .queue('reconcile')
@@ -263,6 +281,13 @@ async function scheduleHousekeeping(queues: JobQueues, workerId: string, reconci
       { name: reconcileJob.name, data: { v: reconcileJob.version }, opts: reconcileOpts },
     );
   await queues.enqueue(reconcileJob, { v: 1 }, { jobId: jobIdOf('reconcile-start', workerId) });
+  const { jobId: _s, ...sweepOpts } = defaultJobOptions('slack');
+  await queues.queue('slack').upsertJobScheduler(
+    'queue-sweep',
+    { every: every.queueSweepEveryMs },
+    // A sweep that failed is simply the next one: no retries piling up behind the schedule.
+    { name: queueSweepJob.name, data: { v: queueSweepJob.version }, opts: { ...sweepOpts, attempts: 1 } },
+  );
   const { jobId: _m, ...maintenanceOpts } = defaultJobOptions('maintenance');
   await queues
     .queue('maintenance')

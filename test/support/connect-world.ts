@@ -15,9 +15,21 @@ import { generateKey } from '../../src/lib/crypto.js';
 import { createLogger } from '../../src/lib/logger.js';
 import { beginMetaOAuth } from '../../src/ops/meta-oauth.js';
 import { type RunningSimulator, startSimulator } from '../../src/sim/index.js';
+import { type RunningSlackApp, startSlackApp } from '../../src/slack/app.js';
 import { SCENARIO_NOW } from './ops-harness.js';
 import { createTestDatabase, type TestDatabase } from './pg.js';
 import { APP_ID, APP_SECRET, type Json, seedScenario } from './sim.js';
+import { FAKE_BOT_TOKEN, FakeSlack } from './slack/fake-slack.js';
+import { SlackSigner } from './slack/signer.js';
+
+const SIGNING_SECRET = 'connect-world-signing-secret';
+
+/** `metabuyer serve`'s Slack app in front of a fake Slack: App Home, buttons, modals, the callback. */
+export interface SlackSide {
+  fake: FakeSlack;
+  signer: SlackSigner;
+  app: RunningSlackApp;
+}
 
 export const TEAM = 'T0CONNECT1';
 export const ALICE = slackActor('U0ALICE01', TEAM, 'alice');
@@ -65,8 +77,10 @@ export interface ConnectWorld {
   logLines: string[];
   /** Where Meta sends the browser back: http://127.0.0.1:N */
   publicUrl: string;
-  /** Every page the callback server answered, for secret checks. */
+  /** Every page the callback server answered, for secret checks (not with `slack`: serve answers). */
   pages: string[];
+  /** With `slack: true`: the Slack app (serving the callback at PUBLIC_URL) and a fake Slack. */
+  slack: SlackSide | null;
   cli(...argv: string[]): Promise<CliRun>;
   admin(path: string, body?: unknown): Promise<Json>;
   /** beginMetaOAuth for an actor: the dialog URL App Home's button opens. */
@@ -78,7 +92,9 @@ export interface ConnectWorld {
   close(): Promise<void>;
 }
 
-export async function startConnectWorld(opts: { env?: Record<string, string> } = {}): Promise<ConnectWorld> {
+export async function startConnectWorld(
+  opts: { env?: Record<string, string>; slack?: boolean } = {},
+): Promise<ConnectWorld> {
   const sim = await startSimulator({ scenario: connectScenario() });
   const db = await createTestDatabase();
   const clock = new ManualClock(SCENARIO_NOW);
@@ -86,19 +102,33 @@ export async function startConnectWorld(opts: { env?: Record<string, string> } =
   const pages: string[] = [];
   let ctx: AppContext | undefined;
 
-  const server: Server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== META_OAUTH_CALLBACK_PATH || !ctx) {
-      res.writeHead(404).end();
-      return;
-    }
-    void handleMetaOAuthCallback(ctx, url.searchParams).then(({ status, html }) => {
-      pages.push(html);
-      res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+  let server: Server | null = null;
+  let publicUrl: string;
+  let fake: FakeSlack | null = null;
+  let slackPort = 0;
+  if (opts.slack) {
+    // serve itself answers the callback: PUBLIC_URL is its address, so reserve a port first.
+    fake = await FakeSlack.start({ teamId: TEAM });
+    for (const u of [ALICE, BOB]) fake.addUser(u.id);
+    fake.addChannel(CHANNEL, { name: 'meta-ads', members: [ALICE.id, BOB.id] });
+    slackPort = await freePort();
+    publicUrl = `http://127.0.0.1:${slackPort}`;
+  } else {
+    const callbackServer: Server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname !== META_OAUTH_CALLBACK_PATH || !ctx) {
+        res.writeHead(404).end();
+        return;
+      }
+      void handleMetaOAuthCallback(ctx, url.searchParams).then(({ status, html }) => {
+        pages.push(html);
+        res.writeHead(status, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+      });
     });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const publicUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => callbackServer.listen(0, '127.0.0.1', resolve));
+    server = callbackServer;
+    publicUrl = `http://127.0.0.1:${(callbackServer.address() as AddressInfo).port}`;
+  }
 
   const config = parseConfig({
     DATABASE_URL: db.url,
@@ -110,6 +140,9 @@ export async function startConnectWorld(opts: { env?: Record<string, string> } =
     METABUYER_ENCRYPTION_KEY: generateKey().toString('base64'),
     METABUYER_HOME: '/nonexistent-home',
     LOG_LEVEL: 'debug',
+    ...(fake
+      ? { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: FAKE_BOT_TOKEN, SLACK_API_URL: fake.apiUrl }
+      : {}),
     ...opts.env,
   });
   const logger = createLogger({ level: 'debug', write: (l) => logLines.push(l), now: () => clock.now() });
@@ -120,6 +153,21 @@ export async function startConnectWorld(opts: { env?: Record<string, string> } =
   });
   const context = ctx;
   await (await ctx.database()).migrate();
+  let slack: SlackSide | null = null;
+  if (fake) {
+    const app = await startSlackApp(ctx, {
+      signingSecret: SIGNING_SECRET,
+      botToken: FAKE_BOT_TOKEN,
+      apiUrl: fake.apiUrl,
+      port: slackPort,
+    });
+    const signer = new SlackSigner({
+      url: `${publicUrl}/slack/events`,
+      signingSecret: SIGNING_SECRET,
+      slack: fake,
+    });
+    slack = { fake, signer, app };
+  }
 
   const admin = async (path: string, body?: unknown): Promise<Json> => {
     const res = await fetch(`${sim.url}${path}`, {
@@ -139,6 +187,7 @@ export async function startConnectWorld(opts: { env?: Record<string, string> } =
     logLines,
     publicUrl,
     pages,
+    slack,
     admin,
     async cli(...argv) {
       let stdout = '';
@@ -179,10 +228,24 @@ export async function startConnectWorld(opts: { env?: Record<string, string> } =
       return { status: res.status, html: await res.text() };
     },
     async close() {
+      await slack?.app.stop();
+      await slack?.fake.close();
       await context.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
       await sim.close();
       await db.drop();
     },
   };
+}
+
+/** A port free right now on 127.0.0.1 (serve binds it a moment later). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }

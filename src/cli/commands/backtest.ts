@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { snakeKeys } from '../../domain/contract.js';
 import { formatMoney } from '../../domain/money.js';
-import { backtest } from '../../ops/backtest.js';
+import { UsageError } from '../../lib/errors.js';
+import { backtest, backtestOnAgent } from '../../ops/backtest.js';
+import { MEASURE_DAYS } from '../../ops/rule-precision.js';
 import { runSummaryLine } from '../../ops/run-now.js';
 import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -9,23 +11,37 @@ import { dateRange, entity, plural, table } from '../format.js';
 
 export const backtestCommand = defineCommand({
   name: 'backtest',
-  summary: 'replay the engine over each past day of a scenario: what would have fired, and when',
+  summary:
+    "replay the engine over past days (an agent's account, or a scenario): what would have fired, and how often it was right",
   usage:
-    'metabuyer backtest --scenario FILE [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--horizon N] [--ad-account ID] [--json]',
+    'metabuyer backtest [--scenario FILE] [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--horizon N] [--ad-account ID] [--json]',
   flags: {
-    scenario: { type: 'string', placeholder: 'FILE', description: 'a simulator scenario (see examples/)' },
+    scenario: {
+      type: 'string',
+      placeholder: 'FILE',
+      description:
+        "replay a simulator scenario (see examples/); without it, the agent's own account is replayed and each rule's precision recorded",
+    },
     days: {
       type: 'string',
       placeholder: 'N',
-      description: 'how many past days to replay, ending at the scenario clock (default 7)',
+      description: 'how many past days to replay (default 7 on a scenario, 14 on an agent)',
     },
     'target-cpa': {
       type: 'string',
       placeholder: 'N',
-      description: 'target cost per purchase, in the account currency',
+      description: 'target cost per purchase, in the account currency (scenario only: an agent uses its own)',
     },
-    'target-roas': { type: 'string', placeholder: 'N', description: 'target return on ad spend' },
-    'date-preset': { type: 'string', placeholder: 'P', description: 'decision window (default last_7d)' },
+    'target-roas': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'target return on ad spend (scenario only)',
+    },
+    'date-preset': {
+      type: 'string',
+      placeholder: 'P',
+      description: 'decision window (default last_7d; scenario only)',
+    },
     horizon: {
       type: 'string',
       placeholder: 'N',
@@ -33,10 +49,10 @@ export const backtestCommand = defineCommand({
     },
   },
   parse(values) {
-    return validateFlags(
+    const f = validateFlags(
       z.object({
-        scenario: z.string().min(1),
-        days: wholeNumberFlag(1, 90).default(7),
+        scenario: z.string().min(1).optional(),
+        days: wholeNumberFlag(1, 90).optional(),
         'target-cpa': targetCpaFlag.optional(),
         'target-roas': targetRoasFlag.optional(),
         'date-preset': z
@@ -50,12 +66,33 @@ export const backtestCommand = defineCommand({
       values,
       this.usage,
     );
+    if (f.scenario === undefined) {
+      for (const flag of ['target-cpa', 'target-roas', 'date-preset'] as const) {
+        if (f[flag] !== undefined)
+          throw new UsageError(
+            `--${flag} applies to --scenario only: an agent is measured on its own configuration (metabuyer setup --${flag} … --apply)`,
+            this.usage,
+          );
+      }
+    }
+    return f;
   },
-  run: (env, f) => {
-    if (!env.json) env.io.err(`… replaying ${f.days} day(s) of ${f.scenario} through the simulator…`);
+  run: async (env, f) => {
+    if (f.scenario === undefined) {
+      const days = f.days ?? MEASURE_DAYS;
+      if (!env.json) env.io.err(`… reading the account's history and replaying ${days} past day(s)…`);
+      return backtestOnAgent(await env.context(), {
+        adAccount: f['ad-account'],
+        actor: env.actor,
+        days,
+        horizonDays: f.horizon,
+      });
+    }
+    const days = f.days ?? 7;
+    if (!env.json) env.io.err(`… replaying ${days} day(s) of ${f.scenario} through the simulator…`);
     return backtest({
       scenarioPath: f.scenario,
-      days: f.days,
+      days,
       horizonDays: f.horizon,
       ...(f['ad-account'] ? { adAccount: f['ad-account'] } : {}),
       ...(f['target-cpa'] ? { targetCpa: f['target-cpa'] } : {}),
@@ -101,6 +138,10 @@ export const backtestCommand = defineCommand({
             ]),
           ),
     );
+    if (r.recorded)
+      lines.push(
+        `Recorded for ${r.adAccountId} (days ${dateRange(r.recorded.since, r.recorded.until)} replayed, ${plural(r.recorded.graphCalls, 'Graph call')}): rules that require a minimum precision are judged on it from the next run.`,
+      );
     lines.push('', 'What fired, and when (by window end):');
     lines.push(
       table(
@@ -128,6 +169,8 @@ export const backtestCommand = defineCommand({
         severity: x.severity,
         level: x.level,
         entity_id: x.entityId,
+        /** It proposed an action (or would have, in shadow): a verdict the precision judges. */
+        would_act: (x.action ?? x.evidence.shadow?.wouldBe ?? null) !== null,
       })),
       planned_actions: d.plannedActions.map((a) => ({
         key: a.key,
@@ -147,6 +190,14 @@ export const backtestCommand = defineCommand({
       money_saved: p.moneySaved,
       unlabelled: p.unlabelled,
     })),
+    recorded: r.recorded
+      ? {
+          measured_at: r.recorded.measuredAt,
+          since: r.recorded.since,
+          until: r.recorded.until,
+          graph_calls: r.recorded.graphCalls,
+        }
+      : null,
     firings: r.firings.map((f) => ({
       rule: f.rule,
       level: f.level,

@@ -64,6 +64,12 @@ export const runNowCommand = defineCommand({
         `  Set the targets: metabuyer setup${missing.has('target_cpa') ? ' --target-cpa N' : ''}${missing.has('target_roas') ? ' --target-roas N' : ''} --apply`,
       );
     }
+    if (r.precisionMeasured && 'failed' in r.precisionMeasured)
+      lines.push(`Rule precision could not be measured again: ${shown(r.precisionMeasured.failed)}`);
+    else if (r.precisionMeasured)
+      lines.push(
+        `Measured rule precision again on the days ${dateRange(r.precisionMeasured.since, r.precisionMeasured.until)} (a rule requires a minimum and its measurement was missing or old).`,
+      );
     for (const s of r.shadow) lines.push(`Shadow: ${s.rule} recommends but does not plan: ${s.reason}.`);
     lines.push(r.report.detail);
     return lines.join('\n');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError } from '../../lib/errors.js';
+import { serveSettings } from '../../slack/serve-settings.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 
@@ -7,7 +7,8 @@ import { defineCommand } from '../command.js';
 export const serveCommand = defineCommand({
   name: 'serve',
   noAdAccount: true,
-  summary: 'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT',
+  summary:
+    'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT, or over Socket Mode when SLACK_APP_TOKEN is set',
   usage: 'metabuyer serve [--port N] [--json]',
   flags: { port: { type: 'string', placeholder: 'N', description: 'HTTP port (default: PORT, else 3000)' } },
   parse(values) {
@@ -22,32 +23,20 @@ export const serveCommand = defineCommand({
   async run(env, input) {
     const ctx = await env.context();
     const { config } = ctx;
-    const missing = [
-      ['DATABASE_URL', config.databaseUrl],
-      ['REDIS_URL', config.redisUrl],
-      ['SLACK_SIGNING_SECRET', config.slack.signingSecret],
-      [
-        'SLACK_BOT_TOKEN (or SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)',
-        config.slack.botToken ?? config.slack.oauth?.clientId,
-      ],
-    ]
-      .filter(([, v]) => !v)
-      .map(([n]) => n);
-    if (missing.length > 0) {
-      throw new AppError({
-        code: 'serve_not_configured',
-        verdict: 'invalid',
-        message: `metabuyer serve needs ${missing.join(', ')} (see the README: "Running it for real").`,
-      });
-    }
+    const settings = serveSettings(config);
     const { startSlackApp } = await import('../../slack/app.js');
     const running = await startSlackApp(ctx, {
-      signingSecret: config.slack.signingSecret!,
-      botToken: config.slack.botToken,
-      apiUrl: config.slack.apiUrl,
+      signingSecret: settings.transport.kind === 'http' ? settings.transport.signingSecret : undefined,
+      appToken: settings.transport.kind === 'socket' ? settings.transport.appToken : undefined,
+      botToken: settings.botToken,
+      apiUrl: settings.apiUrl,
       port: input.port ?? config.port,
     });
-    env.io.out(env.json ? JSON.stringify({ listening: running.port }) : `listening on port ${running.port}`);
+    env.io.out(
+      env.json
+        ? JSON.stringify({ listening: running.port, slack_mode: running.mode })
+        : `listening on port ${running.port}${running.mode === 'socket' ? ' (Slack over Socket Mode)' : ''}`,
+    );
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SLACK_TEAM_ID, SLACK_USER_ID } from '../../domain/actor.js';
-import { RULE_IDS } from '../../domain/recommendation.js';
+import { RULE_IDS, type RuleId } from '../../domain/recommendation.js';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
 import {
   positiveDecimalFlag,
@@ -31,6 +31,55 @@ const slackUsers = z
   .max(2_000, 'is too long (at most 100 Slack user ids)')
   .pipe(list(z.string().regex(SLACK_USER_ID, 'must be Slack user ids such as U012AB3CD')))
   .pipe(z.array(z.string()).max(100, 'may name at most 100 people'));
+
+/**
+ * `--min-precision high_cpa=70,low_roas=60`: whole percents from 1 to 100, `off` to remove a rule's
+ * minimum. Each rule at most once; every part judged, so a typo changes nothing.
+ */
+const minPrecisionFlag = z
+  .string()
+  .max(1_000, 'is too long')
+  .transform((s, ctx) => {
+    const out: Partial<Record<RuleId, number | null>> = {};
+    const parts = s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (parts.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'needs RULE=PERCENT, e.g. high_cpa=70 (or high_cpa=off)' });
+      return z.NEVER;
+    }
+    for (const part of parts) {
+      const m = /^([a-z_]+)=(.*)$/.exec(part);
+      if (!m) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be RULE=PERCENT, e.g. high_cpa=70 (got "${part.slice(0, 40)}")`,
+        });
+        return z.NEVER;
+      }
+      const rule = m[1] as RuleId;
+      if (!(RULE_IDS as readonly string[]).includes(rule)) {
+        ctx.addIssue({ code: 'custom', message: `must name rule ids: ${RULE_IDS.join(', ')}` });
+        return z.NEVER;
+      }
+      if (rule in out) {
+        ctx.addIssue({ code: 'custom', message: `names ${rule} twice` });
+        return z.NEVER;
+      }
+      const value = m[2]!.trim();
+      if (value === 'off') {
+        out[rule] = null;
+        continue;
+      }
+      if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 100) {
+        ctx.addIssue({ code: 'custom', message: `must give ${rule} a whole percent from 1 to 100, or off` });
+        return z.NEVER;
+      }
+      out[rule] = Number(value);
+    }
+    return out;
+  });
 
 const flagsSchema = z.object({
   'ad-account': z.string().optional(),
@@ -74,6 +123,8 @@ const flagsSchema = z.object({
     )
     .pipe(z.array(z.enum(RULE_IDS, { message: `must be rule ids: ${RULE_IDS.join(', ')}` })))
     .optional(),
+  'min-precision': minPrecisionFlag.optional(),
+  'min-precision-cases': int(1, 1000).optional(),
   'kill-switch': z.enum(['on', 'off'], { message: 'must be on or off' }).optional(),
   'kill-switch-pace': positiveDecimalFlag({ max: 100, example: '3 or 2.5', decimals: 2 })
     .refine((s) => Number(s) >= 1.1, 'must be at least 1.1 (a multiple of the typical pace)')
@@ -86,7 +137,7 @@ export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--kill-switch on|off] [--kill-switch-pace N] [--kill-switch-failures N] [--ad-account ID] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--min-precision RULE=PCT,…] [--min-precision-cases N] [--kill-switch on|off] [--kill-switch-pace N] [--kill-switch-failures N] [--ad-account ID] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {
@@ -156,6 +207,17 @@ export const setupCommand = defineCommand({
       placeholder: 'GLOB,GLOB',
       description: 'names never touched, e.g. "*brand*"',
     },
+    'min-precision': {
+      type: 'string',
+      placeholder: 'RULE=PCT,…',
+      description:
+        'backtest precision (%) a rule must show on this account before it proposes actions, e.g. high_cpa=70; RULE=off removes',
+    },
+    'min-precision-cases': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'judged verdicts a precision needs before it counts (10)',
+    },
     'kill-switch': {
       type: 'string',
       placeholder: 'on|off',
@@ -205,6 +267,8 @@ export const setupCommand = defineCommand({
         protectedEntityIds: f['protect-ids'],
         protectedNamePatterns: f['protect-names'],
         shadowRules: f['shadow-rules'],
+        minPrecision: f['min-precision'],
+        minPrecisionCases: f['min-precision-cases'],
         killSwitchEnabled: f['kill-switch'] === undefined ? undefined : f['kill-switch'] === 'on',
         killSwitchPace: f['kill-switch-pace'],
         killSwitchFailures: f['kill-switch-failures'],
@@ -251,6 +315,11 @@ const LABELS: Record<string, string> = {
   approval_waiver_max_decrease_pct: '--approval-waiver-pct',
   protected_entity_ids: '--protect-ids',
   protected_name_patterns: '--protect-names',
+  shadow_rules: '--shadow-rules',
+  min_precision_pct: '--min-precision',
+  min_precision_cases: '--min-precision-cases',
+  precision_remeasure_days: 'precision re-measured after (days)',
+  precision_stale_days: 'precision too old after (days)',
   kill_switch: '--kill-switch',
   kill_switch_pace: '--kill-switch-pace',
   kill_switch_failures: '--kill-switch-failures',
@@ -264,6 +333,10 @@ function showSetting(field: string, v: unknown, currency: string): string {
   if (v === null || v === undefined) return 'not set';
   if (field === 'target_cpa' && typeof v === 'number') return money(v, currency);
   if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => shown(String(x))).join(', ');
+  if (field === 'min_precision_pct' && typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, number>);
+    return entries.length === 0 ? 'none' : entries.map(([rule, p]) => `${rule} ≥ ${p} %`).join(', ');
+  }
   return shown(String(v));
 }
 

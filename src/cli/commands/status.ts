@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { shadowJson } from '../../ops/run-now.js';
 import { type StatusResult, status } from '../../ops/status.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
@@ -71,6 +72,18 @@ export const statusCommand = defineCommand({
       ],
       ['Plan', plan],
       [
+        'Min precision',
+        Object.keys(r.minPrecisionPct).length === 0
+          ? 'none (every rule proposes actions unless in shadow)'
+          : `${Object.entries(r.minPrecisionPct)
+              .map(([rule, p]) => `${rule} ≥ ${p} %`)
+              .join(', ')} on at least ${r.minPrecisionCases} judged verdicts`,
+      ],
+      ...r.shadow.map((s, i): [string, string] => [
+        i === 0 ? 'In shadow' : '',
+        `${s.rule}: ${shown(s.reason)}`,
+      ]),
+      [
         'Kill switch',
         r.killSwitch.enabled
           ? `on (pace ${r.killSwitch.paceMultiple} ×, ${r.killSwitch.maxWriteFailures} failed writes in ${r.killSwitch.windowMinutes} min)`
@@ -111,6 +124,9 @@ export const statusCommand = defineCommand({
     plan: r.plan
       ? { id: r.plan.id, expires_at: r.plan.expiresAt, expired: r.plan.expired, counts: r.plan.counts }
       : null,
+    min_precision_pct: r.minPrecisionPct,
+    min_precision_cases: r.minPrecisionCases,
+    shadow: r.shadow.map(shadowJson),
     kill_switch: {
       enabled: r.killSwitch.enabled,
       pace_multiple: r.killSwitch.paceMultiple,

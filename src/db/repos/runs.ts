@@ -111,6 +111,11 @@ function sums(r: WindowRow | DailyRow) {
   };
 }
 
+/** Records the rules a run kept in shadow, and why (inside the run's completing transaction). */
+export async function setRunShadow(db: Db, id: string, shadow: NonNullable<RunRow['shadow']>): Promise<void> {
+  await db.update(runs).set({ shadow }).where(eq(runs.id, id));
+}
+
 export async function latestRun(
   db: Db,
   agentId: string,

@@ -13,6 +13,7 @@ export { planActions } from './plan-actions.js';
 export { plans } from './plans.js';
 export { processLeases } from './process-leases.js';
 export { recommendations } from './recommendations.js';
+export { rulePrecision } from './rule-precision.js';
 export { runs } from './runs.js';
 export { slackMessages } from './slack-messages.js';
 export { slackWorkspaces } from './slack-workspaces.js';

@@ -28,6 +28,12 @@ export const runs = pgTable(
     /** {spend, purchases, purchaseValue, cpa, roas} in minor units where money. */
     summary: jsonb('summary').$type<Record<string, unknown>>(),
     graphCalls: integer('graph_calls'),
+    /**
+     * Rules the run kept in shadow (they recommended but proposed no action), each with its reason, as
+     * the run decided it: the report says which rules are still in shadow and why. Null on older runs.
+     */
+    shadow:
+      jsonb('shadow').$type<Array<{ rule: string; reason: string; precision?: Record<string, unknown> }>>(),
     error: jsonb('error').$type<{ code: string; message: string }>(),
   },
   (t) => [index('runs_latest_by_agent').on(t.agentId, t.startedAt.desc())],

@@ -2,7 +2,12 @@ import { DelayedError, RateLimitError } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Database } from '../../db/client.js';
 import { agentById } from '../../db/repos/agents.js';
-import { postedMessage, recordSlackMessage, type SlackMessageRow } from '../../db/repos/slack-messages.js';
+import {
+  postedMessage,
+  queuesSupersededBy,
+  recordSlackMessage,
+  type SlackMessageRow,
+} from '../../db/repos/slack-messages.js';
 import type { Clock } from '../../lib/clock.js';
 import { AppError } from '../../lib/errors.js';
 import { newId } from '../../lib/ids.js';
@@ -11,6 +16,7 @@ import { loadReportView, type ReportRenderer } from '../../slack/report-view.js'
 import type { WorkerMetrics } from '../../worker/metrics.js';
 import type { postReportJob } from '../definitions.js';
 import type { JobHandler, JobRun } from '../host.js';
+import { enqueueCloseQueue } from './close-queue.js';
 
 /** Slack allows about one message per second per channel; a little over, so bursts never trip it. */
 export const CHANNEL_SPACING_MS = 1_100;
@@ -102,7 +108,15 @@ export function postReportHandler(deps: PostReportDeps): JobHandler<typeof postR
         posted++;
       }
     }
-    run.logger.info('report posted to slack', { channel, thread_ts: report.threadTs, posted });
+    // The plan this one replaced: its queue messages close now, pointing here.
+    const superseded = payload.planId ? await queuesSupersededBy(db, payload.planId) : [];
+    for (const m of superseded) await enqueueCloseQueue(run.queues, m.id, 'superseded');
+    run.logger.info('report posted to slack', {
+      channel,
+      thread_ts: report.threadTs,
+      posted,
+      queues_to_close: superseded.length,
+    });
     return { posted, threadTs: report.threadTs };
   };
 }

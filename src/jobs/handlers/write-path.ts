@@ -4,8 +4,9 @@ import type { AppContext } from '../../app/context.js';
 import { agentById } from '../../db/repos/agents.js';
 import { confirmationById } from '../../db/repos/confirmations.js';
 import { outboxById } from '../../db/repos/outbox.js';
-import { queueThreadsOf } from '../../db/repos/slack-messages.js';
+import { queueThreadsOf, recordShownState } from '../../db/repos/slack-messages.js';
 import { cliActor } from '../../domain/actor.js';
+import { shownStateOf } from '../../domain/queue-state.js';
 import { AppError } from '../../lib/errors.js';
 import type { ExecuteResult } from '../../ops/execute.js';
 import { KILL_SWITCH_TOPIC } from '../../ops/kill-switch.js';
@@ -149,6 +150,9 @@ async function refreshQueue(ctx: AppContext, deps: SlackDeps, run: JobRun, planI
         text: page.text,
         blocks: page.blocks,
       });
+      // An executed plan's queue is closed now: the sweep has nothing more to show there.
+      if (view.state !== 'active')
+        await recordShownState(db, m.id, shownStateOf(view.state), ctx.clock.now());
       updated++;
     } catch (e) {
       run.logger.warn('approval queue not updated', { plan_id: planId, error: (e as Error).message });

@@ -1,4 +1,5 @@
 import { isDecidable } from '../../domain/action-state.js';
+import { writtenCount } from '../../domain/queue-state.js';
 import { describeChange, entityLink, levelLabel } from './format.js';
 import { ACTION_IDS, actionButtonValue } from './ids.js';
 import { actions, button, context, divider, esc, header, mention, section, slackDate } from './kit.js';
@@ -52,7 +53,7 @@ function renderPage(view: QueueView, page: QueueActionView[], index: number, tot
   if (view.actions.length === 0) blocks.push(section('The plan has no actions: nothing to approve.'));
   blocks.push(divider());
   for (const action of page) {
-    blocks.push(section(actionText(view, action)));
+    blocks.push(section(actionText(view, action, view.state !== 'active')));
     if (view.state === 'active' && isDecidable(action.status) && action.requiresApproval) {
       blocks.push(actions(`mb_action:${action.key}`, decisionButtons(view.planId, action)));
     }
@@ -74,36 +75,43 @@ function stateNote(view: QueueView): string | null {
     case 'superseded': {
       const next = view.activePlan
         ? view.activePlan.permalink
-          ? ` by <${view.activePlan.permalink}|plan \`${esc(view.activePlan.id)}\`>`
+          ? ` by <${view.activePlan.permalink}|plan \`${esc(view.activePlan.id)}\`> — see its thread`
           : ` by plan \`${esc(view.activePlan.id)}\``
         : '';
-      return `:no_entry_sign: *Superseded*${next}. Decisions on this plan no longer count: decide on the active plan.`;
+      return `:no_entry_sign: *Superseded*${next}. Decisions on this plan no longer count: decide on the active plan. The decisions below are kept for the record.`;
     }
     case 'executed':
       return `:white_check_mark: *Executed*. Its actions can no longer be decided; recent writes can be undone with \`rollback-actions --confirm ${view.environment}\`.`;
-    case 'expired':
-      return `:hourglass: *Expired* ${slackDate(view.expiresAt)} without being executed. The next run builds a fresh plan (or run \`plan-actions\`).`;
+    case 'expired': {
+      const written = writtenCount(view.actions.map((a) => a.status));
+      const what =
+        written === 0
+          ? 'no action was written'
+          : `${written} of ${view.actions.length} actions had been written; nothing more will be`;
+      return `:hourglass: *Expired* at ${slackDate(view.expiresAt)} (${what}). The next run builds a fresh plan (or run \`plan-actions\`).`;
+    }
   }
 }
 
-function actionText(view: QueueView, a: QueueActionView): string {
+function actionText(view: QueueView, a: QueueActionView, closed: boolean): string {
   const entity = entityLink(view.adAccountId, { ...a.entity, name: clip(a.entity.name, NAME_MAX) });
   const grade = a.evidenceGrade ? ` _(${esc(clip(a.evidenceGrade, 60))})_` : '';
   return [
     `*${esc(a.key)}* · ${levelLabel(a.entity.level)} ${entity}`,
     `${describeChange(a.change, view.currency)}`,
     `>${esc(clip(a.why, WHY_MAX))}${grade}`,
-    stateLine(a),
+    stateLine(a, closed),
   ].join('\n');
 }
 
-function stateLine(a: QueueActionView): string {
+function stateLine(a: QueueActionView, closed: boolean): string {
   const d = a.decision;
   const by = d ? ` by ${mention(d.by)} ${slackDate(d.at)}` : '';
   const at = a.outcome?.at ? ` ${slackDate(a.outcome.at)}` : '';
   const detail = a.outcome?.detail ? `: ${esc(clip(a.outcome.detail, REASON_MAX))}` : '';
   switch (a.status) {
     case 'proposed':
+      if (closed) return ':heavy_minus_sign: Not decided';
       return a.requiresApproval
         ? ':hourglass_flowing_sand: Awaiting approval'
         : ':ballot_box_with_check: Needs no approval';

@@ -1,5 +1,6 @@
 import { KILL_SWITCH_ACTOR } from '../../domain/kill-switch.js';
 import { money } from './format.js';
+import { connectionBlocks } from './home-connect.js';
 import { ACTION_IDS } from './ids.js';
 import {
   actions,
@@ -22,28 +23,36 @@ import type { HomeAgentView, HomeView } from './types.js';
  * connect one instead of showing empty fields.
  */
 export function renderHome(view: HomeView): Record<string, unknown> {
-  const blocks = view.agent ? agentBlocks(view, view.agent) : unconfiguredBlocks(view);
+  const blocks = [
+    ...(view.agent ? agentBlocks(view, view.agent) : unconfiguredBlocks(view)),
+    ...connectionBlocks(view),
+  ];
   return { type: 'home', blocks: blocks.slice(0, LIMITS.viewBlocks) };
 }
 
 function unconfiguredBlocks(view: HomeView): Block[] {
-  return [
+  const blocks: Block[] = [
     header('MetaBuyer'),
     section(
       'No ad account is connected yet. MetaBuyer watches a Meta ad account, posts a report and an approval queue to a channel, and writes only what approvers approve and an operator confirms.',
     ),
-    section(
-      '*To connect one*, on the machine that runs MetaBuyer:\n' +
-        '1. `npx metabuyer connect --access-token … --ad-account act_… --env sandbox|live`\n' +
-        '2. `npx metabuyer setup --apply --target-cpa 120 --target-roas 1.8 --slack-target channel:C…`\n' +
-        '3. `npx metabuyer doctor` to check credentials, permissions and this Slack app.',
-    ),
-    context(
-      view.viewer.isOperator
-        ? 'You are an operator: once connected, this tab lets you edit targets, schedule, people and execution.'
-        : 'An operator sets this up; ask the person who installed MetaBuyer.',
-    ),
   ];
+  if (view.connect) {
+    blocks.push(
+      section(
+        '*To connect one*, press *Connect with Facebook* below and log in, then choose the ad account here. Or paste a System User token, or on the MetaBuyer host run `npx metabuyer connect --access-token … --ad-account act_… --env sandbox|live`.',
+      ),
+    );
+  } else {
+    blocks.push(
+      context(
+        view.viewer.isOperator
+          ? 'You are an operator: once connected, this tab lets you edit targets, schedule, people and execution.'
+          : 'An operator connects the ad account (Connect with Facebook here, or `npx metabuyer connect` on the MetaBuyer host); ask the person who installed MetaBuyer.',
+      ),
+    );
+  }
+  return blocks;
 }
 
 function agentBlocks(view: HomeView, a: HomeAgentView): Block[] {

@@ -16,6 +16,22 @@ export const ACTION_IDS = {
   editExecution: 'mb_edit_execution',
   pause: 'mb_pause_agent',
   resume: 'mb_resume_agent',
+  /** URL buttons (Slack still sends block_actions for them): the Facebook Login dialog. */
+  connectFacebook: 'mb_connect_facebook',
+  reconnectFacebook: 'mb_reconnect_facebook',
+  pasteToken: 'mb_paste_token',
+  /** Value: the ad account id (act_…); channel and environment come from the Home's pickers. */
+  chooseAccount: 'mb_choose_account',
+  pickChannel: 'mb_pick_channel',
+  pickEnvironment: 'mb_pick_environment',
+  /** Value: the ad account id (act_…); the button carries a confirm dialog. */
+  disconnect: 'mb_disconnect',
+} as const;
+
+/** The Home blocks whose element state a later button reads (view.state.values[block_id][action_id]). */
+export const HOME_BLOCKS = {
+  pickChannel: 'mb_home_pick_channel',
+  pickEnvironment: 'mb_home_pick_env',
 } as const;
 
 export const CALLBACK_IDS = {
@@ -26,6 +42,7 @@ export const CALLBACK_IDS = {
   editPeople: 'mb_edit_people',
   editExecution: 'mb_edit_execution',
   rejectReason: 'mb_reject_reason',
+  connectToken: 'mb_connect_token',
 } as const;
 
 const PLAN_ID = /^[a-z]{2,8}_[0-9A-Za-z]{1,64}$/;

@@ -65,6 +65,27 @@ export interface ButtonOptions {
   style?: 'primary' | 'danger';
   value?: string;
   url?: string;
+  /** A Block Kit confirm object: Slack asks before sending the click. */
+  confirm?: ConfirmDialog;
+}
+
+export interface ConfirmDialog {
+  title: string;
+  text: string;
+  confirm: string;
+  deny: string;
+  style?: 'primary' | 'danger';
+}
+
+/** Block Kit's confirm object (title 100, text 300, buttons 30 characters). */
+export function confirmObject(d: ConfirmDialog): Record<string, unknown> {
+  return {
+    title: { type: 'plain_text', text: clip(d.title, 100) },
+    text: { type: 'mrkdwn', text: clip(d.text, 300) },
+    confirm: { type: 'plain_text', text: clip(d.confirm, 30) },
+    deny: { type: 'plain_text', text: clip(d.deny, 30) },
+    ...(d.style ? { style: d.style } : {}),
+  };
 }
 
 export function button(text: string, actionId: string, opts: ButtonOptions = {}): Record<string, unknown> {
@@ -75,6 +96,7 @@ export function button(text: string, actionId: string, opts: ButtonOptions = {})
     ...(opts.value !== undefined ? { value: opts.value } : {}),
     ...(opts.url !== undefined ? { url: opts.url } : {}),
     ...(opts.style ? { style: opts.style } : {}),
+    ...(opts.confirm ? { confirm: confirmObject(opts.confirm) } : {}),
   };
 }
 

@@ -42,6 +42,8 @@ export interface RunForReport {
   snapshot: Snapshot;
   summary: RunSummary;
   recommendations: Recommendation[];
+  /** Rules the run kept in shadow, and why. */
+  shadow?: ReadonlyArray<{ rule: string; reason: string }>;
 }
 
 /**
@@ -74,5 +76,6 @@ export function reportViewFromRun(
     ),
     banners: { trackingBroken: tracking?.evidence.sentence ?? null, ...extra.banners },
     planId: extra.planId ?? null,
+    shadow: (run.shadow ?? []).map((s) => ({ rule: s.rule, reason: s.reason })),
   };
 }

@@ -28,7 +28,8 @@ export function renderReport(view: ReportView): SlackMessage[] {
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
   );
   const lines = ordered.map((r) => recommendationLine(view.adAccountId, r));
-  const top = takeWithin(lines, REPORT_TOP, TOP_CHAR_BUDGET);
+  const shadow = shadowBlock(view.shadow ?? []);
+  const top = takeWithin(lines, REPORT_TOP, TOP_CHAR_BUDGET - (shadow ? blockChars(shadow) : 0));
   const rest = lines.slice(top.length);
   const pages = paginate(rest, LIST_BLOCK_BUDGET, LIST_CHAR_BUDGET, REPORT_MAX_CONTINUATIONS);
   const listed = top.length + pages.reduce((n, p) => n + p.count, 0);
@@ -55,6 +56,7 @@ export function renderReport(view: ReportView): SlackMessage[] {
   if (unlisted.length > 0)
     more.push(`${summariseUnlisted(unlisted)} — \`metabuyer run-now --json\` lists them all.`);
   if (more.length > 0) blocks.push(context(more.join(' ')));
+  if (shadow) blocks.push(shadow);
   if (view.planId) {
     blocks.push(context(`Approval queue for plan \`${esc(view.planId)}\` follows in this thread.`));
   }
@@ -72,6 +74,27 @@ export function renderReport(view: ReportView): SlackMessage[] {
     };
   });
   return [first, ...continuations];
+}
+
+const SHADOW_REASON_MAX = 240;
+
+/**
+ * The rules still in shadow and why, in one context block: they recommended (their findings are in the
+ * list) but planned nothing. At most nine rules by name; the rest are counted.
+ */
+function shadowBlock(shadow: NonNullable<ReportView['shadow']>): Block | null {
+  if (shadow.length === 0) return null;
+  const shown = shadow.length > LIMITS.contextElements - 1 ? LIMITS.contextElements - 2 : shadow.length;
+  const texts = [
+    `:ghost: *In shadow* — ${shadow.length === 1 ? 'this rule recommends but plans' : 'these rules recommend but plan'} nothing:`,
+    ...shadow.slice(0, shown).map((s) => `\`${esc(s.rule)}\` — ${esc(clip(s.reason, SHADOW_REASON_MAX))}`),
+  ];
+  if (shown < shadow.length) texts.push(`and ${shadow.length - shown} more rules in shadow`);
+  return context(...texts);
+}
+
+function blockChars(block: Block): number {
+  return JSON.stringify(block).length;
 }
 
 function fallbackText(view: ReportView): string {

@@ -66,6 +66,8 @@ export interface ReportView {
   banners: ReportBanners;
   /** The plan the approval queue shows, when one was built. */
   planId?: string | null;
+  /** Rules the run kept in shadow (they recommend, plan nothing), and why. */
+  shadow?: ReadonlyArray<{ rule: string; reason: string }>;
 }
 
 export interface ActionDecisionView {
@@ -144,8 +146,55 @@ export interface HomeAgentView {
   slackChannel: string | null;
 }
 
+/** One Meta connection of the workspace, as App Home lists it. */
+export interface HomeConnectionView {
+  adAccountId: string;
+  /** Untrusted: comes from Meta. */
+  accountName: string | null;
+  environment: Environment;
+  method: 'oauth' | 'token';
+  tokenType: 'user' | 'system_user';
+  expiresAt: string | null;
+  lastRefreshedAt: string | null;
+  /** Green: it works. Red: it cannot be used (or soon cannot), with the reason in words. */
+  health: { ok: true; note: string | null } | { ok: false; reason: string };
+  /** Disconnected: the credentials are gone; only reconnecting helps. */
+  disconnected: boolean;
+}
+
+/** An active ad account a pending Facebook login reaches, offered for the choice. */
+export interface HomeOfferedAccount {
+  adAccountId: string;
+  /** Untrusted: comes from Meta. */
+  name: string;
+  currency: string;
+}
+
+/** What a viewer who may connect Meta sees: the buttons, and the account choice after a login. */
+export interface HomeConnectView {
+  /** The Facebook Login dialog URL (state bound to this viewer); null without META_APP_ID / SECRET. */
+  dialogUrl: string | null;
+  /** The viewer's Facebook login waits for an ad-account choice. */
+  picker: {
+    accounts: HomeOfferedAccount[];
+    /** Where the agent reports: preselected in the channel picker. */
+    channelId: string | null;
+    /** Preselected: sandbox, or the environment the workspace's account had (a reconnect). */
+    environment: Environment;
+    tokenExpiresAt: string | null;
+  } | null;
+  /** A problem to show above the choice (the login could not list accounts…). */
+  problem: string | null;
+}
+
 export interface HomeView {
   viewer: { userId: string; isOperator: boolean; isApprover: boolean };
   /** Null: no agent is connected yet; the Home tab explains how to connect one. */
   agent: HomeAgentView | null;
+  /** The workspace's Meta connections (disconnected ones too, until reconnected). */
+  connections?: HomeConnectionView[];
+  /** Present only for a viewer who may connect Meta here (policy: mayConnectHere). */
+  connect?: HomeConnectView | null;
+  /** What the viewer's last button press could not do, in words. */
+  notice?: string | null;
 }

@@ -18,25 +18,49 @@ import {
 } from '../blocks/edit-modals.js';
 import { renderHome } from '../blocks/home.js';
 import { ACTION_IDS, type ModalMetadata } from '../blocks/ids.js';
+import {
+  connectionViewOf,
+  homeConnectOf,
+  mayConnectFrom,
+  workspaceAgents,
+} from '../views/home-connect-view.js';
 import { homeViewOf } from '../views/home-view.js';
 import { agentOfWorkspace, homeAgentOf } from './scope.js';
 
-/** Publishes App Home for one viewer, from the database as it is now. */
+/**
+ * Publishes App Home for one viewer, from the database as it is now: the agent, the workspace's Meta
+ * connections and, for a viewer who may connect, the connect buttons (a fresh login link bound to
+ * them) and the account choice of their pending Facebook login. `problem` shows what just went wrong.
+ */
 export async function publishHome(
   ctx: AppContext,
   client: WebClient,
   teamId: string,
   userId: string,
+  opts: { problem?: string } = {},
 ): Promise<void> {
   const viewer = slackActor(userId, teamId);
   const { db } = await ctx.database();
+  const now = ctx.clock.now();
   const found = await homeAgentOf(ctx, teamId);
   const view = await homeViewOf(db, {
     viewer,
     agent: found?.agent ?? null,
     connection: found?.connection ?? null,
-    now: ctx.clock.now(),
+    now,
   });
+  const agents = await workspaceAgents(db, teamId);
+  view.connections = agents.flatMap(({ agent, connection }) =>
+    connection ? [connectionViewOf(agent, connection, now)] : [],
+  );
+  if (mayConnectFrom(viewer, agents)) {
+    const channelId =
+      found?.agent.slackChannelId ?? agents.find((a) => a.agent.slackChannelId)?.agent.slackChannelId ?? null;
+    // A reconnect keeps what the account had; a new connection is sandbox unless live is picked.
+    const environment = agents.find((a) => a.connection)?.connection?.environment ?? 'sandbox';
+    view.connect = await homeConnectOf(ctx, viewer, { channelId, environment });
+  }
+  if (opts.problem) view.notice = opts.problem;
   await client.views.publish({ user_id: userId, view: renderHome(view) as never });
 }
 

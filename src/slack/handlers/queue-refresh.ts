@@ -9,9 +9,10 @@ import { renderApprovalQueue } from '../blocks/approval-queue.js';
 import { queueViewOf } from '../views/queue-view.js';
 
 /**
- * Re-renders a plan's approval-queue messages in place (chat.update) from the database as it is now:
- * after a decision, an execution, or when the plan is superseded or expires. A page Slack refuses to
- * update is logged, never retried in a loop: the next refresh carries the same state.
+ * Re-renders a plan's approval-queue messages in place (chat.update) from the database as it is now,
+ * after a decision. A page Slack refuses to update is logged, never retried in a loop: the next refresh
+ * carries the same state. Closing a queue (superseded, expired) is the worker's close-queue job, shown
+ * once per state (src/jobs/handlers/close-queue.ts).
  */
 export async function refreshQueue(ctx: AppContext, client: WebClient, planId: string): Promise<void> {
   const { db } = await ctx.database();

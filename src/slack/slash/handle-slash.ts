@@ -10,8 +10,10 @@ import { tokenize } from './tokenize.js';
 
 /**
  * `/metabuyer <command> [flags]`: the CLI's grammar and usage errors, answered within Slack's 3 s.
- * Fast commands (database only) answer in the ack; slow ones (they call Meta or read threads) ack at
- * once and post their answer in the agent's channel when done; execute and rollback open the
+ * What the text alone decides (a typo, a command not run from Slack) is answered in the ack; every
+ * other command is acked at once and answered privately through its response_url: fast ones
+ * (database only) straight away, slow ones (they call Meta or read threads) with "working on it" and
+ * their answer when done; execute and rollback open the
  * confirmation modal. Commands that would put a secret in a channel, or that belong to the machine,
  * are refused with where to do them instead.
  */
@@ -38,7 +40,7 @@ export const SLASH_COMMANDS: Record<string, SlashKind> = {
 
 const ELSEWHERE: Record<string, string> = {
   connect:
-    'A Meta token must never be pasted into Slack: connect from the MetaBuyer App Home tab (Connect with Facebook, or paste a token in its private modal).',
+    'A Meta token must never be typed into a Slack message: use `/metabuyer connect` alone (it opens a private form), or the MetaBuyer App Home tab (Connect with Facebook, or Paste a token).',
   init: 'The database is initialised by whoever runs MetaBuyer (`metabuyer init` on its machine).',
   migrate: 'Migrations run on the machine that hosts MetaBuyer (`metabuyer migrate`).',
 };
@@ -60,22 +62,38 @@ export async function handleSlash(ctx: AppContext, req: SlashRequest): Promise<S
   try {
     return await plan(ctx, req);
   } catch (e) {
-    const err = toAppError(e);
-    const usage = err instanceof UsageError && err.usage ? `\nusage: ${err.usage}` : '';
-    return { kind: 'reply', text: `${ctx.redactor.string(err.message)}${usage}` };
+    return { kind: 'reply', text: ctx.redactor.string(usageText(toAppError(e))) };
   }
 }
 
-async function plan(ctx: AppContext, req: SlashRequest): Promise<SlashPlan> {
-  const [name = 'help', ...rest] = tokenize(req.text);
-  if (name === 'help' || name === '--help') return { kind: 'reply', text: await helpFor(ctx, req) };
-  const kind = SLASH_COMMANDS[name];
-  if (!kind) {
-    if (ELSEWHERE[name]) return { kind: 'reply', text: ELSEWHERE[name]! };
+/**
+ * What can be answered from the text alone, without the database: an unbalanced quote, an unknown
+ * command, one that is not run from Slack. Null when the command needs its agent.
+ */
+export function precheckSlash(text: string): string | null {
+  try {
+    const [name = 'help'] = tokenize(text);
+    if (name === 'help' || name === '--help' || SLASH_COMMANDS[name]) return null;
+    if (ELSEWHERE[name]) return ELSEWHERE[name]!;
     if (findCommand(name))
       throw new UsageError(`\`${name}\` runs on the machine that hosts MetaBuyer, not from Slack`);
     throw new UsageError(`unknown command "${name}"`, '/metabuyer <command> [flags]; see `/metabuyer help`');
+  } catch (e) {
+    return usageText(toAppError(e));
   }
+}
+
+function usageText(err: AppError): string {
+  const usage = err instanceof UsageError && err.usage ? `\nusage: ${err.usage}` : '';
+  return `${err.message}${usage}`;
+}
+
+async function plan(ctx: AppContext, req: SlashRequest): Promise<SlashPlan> {
+  const early = precheckSlash(req.text);
+  if (early !== null) return { kind: 'reply', text: ctx.redactor.string(early) };
+  const [name = 'help', ...rest] = tokenize(req.text);
+  if (name === 'help' || name === '--help') return { kind: 'reply', text: await helpFor(ctx, req) };
+  const kind = SLASH_COMMANDS[name]!;
   const named = flagValue(rest, '--ad-account');
   const { agent } = await resolveFor(ctx, req.actor, {
     adAccount: named,

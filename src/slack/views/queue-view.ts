@@ -7,7 +7,8 @@ import type { PlanActionRow, PlanRow } from '../../db/repos/plans.js';
 import { actionsOf, activePlan, planById } from '../../db/repos/plans.js';
 import { approvalDecisions } from '../../db/schema/index.js';
 import type { ActionStatus } from '../../domain/action-state.js';
-import type { ActionChange, Environment, PlanState, QueueActionView, QueueView } from '../blocks/types.js';
+import { isSettled, queueStateOf } from '../../domain/queue-state.js';
+import type { ActionChange, Environment, QueueActionView, QueueView } from '../blocks/types.js';
 
 /**
  * The approval queue of one plan as Slack shows it, from the database as it is now: each action's
@@ -21,6 +22,8 @@ export async function queueViewOf(
     environment: Environment;
     now: Date;
     activePlanId?: string | null;
+    /** The plan that replaced this one, with a link to where it is shown (closing a superseded queue). */
+    successor?: { id: string; permalink: string | null } | null;
   },
 ): Promise<QueueView> {
   const { plan, agent, now } = input;
@@ -35,22 +38,23 @@ export async function queueViewOf(
     adAccountId: agent.adAccountId,
     currency: agent.currency,
     environment: input.environment,
-    state: planState(plan, actions, now),
+    state: queueStateOf(
+      plan,
+      actions.map((a) => a.status as ActionStatus),
+      now,
+    ),
     expiresAt: plan.expiresAt.toISOString(),
     actions: actions.map((a) => actionView(a, decisions.get(a.id) ?? null)),
-    activePlan:
-      plan.status === 'superseded' && input.activePlanId ? { id: input.activePlanId, permalink: null } : null,
+    activePlan: plan.status === 'superseded' ? successorOf(input) : null,
   };
 }
 
-const DONE: ReadonlySet<string> = new Set(['applied', 'failed', 'stale', 'unknown', 'rolled_back']);
-
-function planState(plan: PlanRow, actions: PlanActionRow[], now: Date): PlanState {
-  if (plan.status === 'superseded') return 'superseded';
-  if (actions.length > 0 && actions.every((a) => DONE.has(a.status) || a.status === 'rejected'))
-    return actions.some((a) => DONE.has(a.status)) ? 'executed' : 'active';
-  if (plan.expiresAt.getTime() <= now.getTime()) return 'expired';
-  return 'active';
+function successorOf(input: {
+  activePlanId?: string | null;
+  successor?: { id: string; permalink: string | null } | null;
+}): { id: string; permalink: string | null } | null {
+  if (input.successor) return input.successor;
+  return input.activePlanId ? { id: input.activePlanId, permalink: null } : null;
 }
 
 type LatestDecision = { by: string; at: string; reason: string | null };
@@ -93,12 +97,17 @@ function actionView(a: PlanActionRow, decision: LatestDecision | null): QueueAct
       ? `${Math.round((evidence.bounds.confidence ?? 0.9) * 100)} % confidence bound`
       : 'threshold',
     decision: status === 'approved' || status === 'rejected' ? decision : null,
-    outcome: DONE.has(status) ? { at: a.updatedAt.toISOString(), detail: a.reason } : null,
+    outcome: isSettled(status) ? { at: a.updatedAt.toISOString(), detail: a.reason } : null,
   };
 }
 
 /** The queue of a plan by id (the worker's jobs carry ids only); undefined when the plan or its agent is gone. */
-export async function loadQueueView(db: Db, planId: string, now: Date): Promise<QueueView | undefined> {
+export async function loadQueueView(
+  db: Db,
+  planId: string,
+  now: Date,
+  successor?: { id: string; permalink: string | null } | null,
+): Promise<QueueView | undefined> {
   const plan = await planById(db, planId);
   const agent = plan ? await agentById(db, plan.agentId) : undefined;
   const connection = agent ? await connectionById(db, agent.connectionId) : undefined;
@@ -110,5 +119,6 @@ export async function loadQueueView(db: Db, planId: string, now: Date): Promise<
     environment: connection.environment,
     now,
     activePlanId: active && active.id !== plan.id ? active.id : null,
+    successor: successor ?? null,
   });
 }

@@ -64,6 +64,7 @@ export async function reportViewOf(
     })),
     banners,
     planId: input.planId,
+    shadow: (run.shadow ?? []).map((s) => ({ rule: s.rule, reason: s.reason })),
   };
 }
 

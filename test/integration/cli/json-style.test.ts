@@ -110,7 +110,7 @@ describe('every --json output follows one style', () => {
 
   it('keeps the contract shapes of run-now, plan-actions, execute, rollback and doctor', () => {
     const runNow = outputs.get('run-now') as Record<string, Record<string, unknown>>;
-    expect(Object.keys(runNow).sort()).toEqual(['recommendations', 'run']);
+    expect(Object.keys(runNow).sort()).toEqual(['recommendations', 'run', 'shadow']);
     expect(runNow.run).toMatchObject({ currency: 'USD', summary: expect.any(Object) });
     const plan = outputs.get('plan-actions') as { plan: { actions: Array<Record<string, unknown>> } };
     for (const k of ['key', 'type', 'level', 'entity_id', 'from', 'to', 'requires_approval', 'status'])

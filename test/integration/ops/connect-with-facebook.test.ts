@@ -97,7 +97,7 @@ describe('the callback', () => {
     expect(chosen).toMatchObject({
       adAccountId: ACTIVE_ACCOUNT,
       currency: 'USD',
-      environment: 'live',
+      environment: 'sandbox',
       channelId: CHANNEL,
       agentCreated: true,
     });
@@ -111,7 +111,7 @@ describe('the callback', () => {
     const [c] = list.json().connections;
     expect(c).toMatchObject({
       ad_account_id: ACTIVE_ACCOUNT,
-      environment: 'live',
+      environment: 'sandbox',
       method: 'oauth',
       token_type: 'user',
       connected_at: '2026-11-20T15:00:00.000Z',
@@ -227,6 +227,18 @@ describe('the callback', () => {
 });
 
 describe('housekeeping', () => {
+  it('connects to live only when live is chosen explicitly', async () => {
+    await loginAs();
+    const chosen = await chooseAdAccount(w.ctx, {
+      actor: ALICE,
+      adAccountId: ACTIVE_ACCOUNT,
+      environment: 'live',
+    });
+    expect(chosen.environment).toBe('live');
+    const [c] = (await w.cli('connections', '--json')).json().connections;
+    expect(c.environment).toBe('live');
+  });
+
   it('erases the token of a login nobody picked an account for within 24 hours, and old states', async () => {
     await loginAs();
     expect(await purgeOAuthLogins(w.ctx)).toEqual({ grants: 0, states: 0 });

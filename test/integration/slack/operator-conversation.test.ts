@@ -33,19 +33,22 @@ describe('the operator conversation through signed Slack requests', () => {
   let worker: RunningWorker | undefined;
   const prefix = uniquePrefix('slackconv');
 
-  const slash = async (user: string, text: string) => {
-    const res = await signer.command({ user, channel: CHANNEL, text });
-    expect(res.status, res.body).toBe(200);
-    return res;
-  };
-  const answerTo = async (responseUrl: string, within = 60_000): Promise<string> => {
+  /** The n-th message posted to a response_url (0: the first). */
+  const answerTo = async (responseUrl: string, n = 0, within = 60_000): Promise<string> => {
     const until = Date.now() + within;
     while (Date.now() < until) {
-      const post = slack.responsePosts.find((p) => responseUrl.endsWith(`/${p.id}`));
+      const post = slack.responsePosts.filter((p) => responseUrl.endsWith(`/${p.id}`))[n];
       if (post) return String((post.body as { text?: string }).text ?? '');
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error('no answer was posted to the response_url');
+    throw new Error(`no answer #${n} was posted to the response_url`);
+  };
+  /** A slash command: acked at once with an empty body, as Slack allows; the answer follows privately. */
+  const slash = async (user: string, text: string) => {
+    const res = await signer.command({ user, channel: CHANNEL, text });
+    expect(res.status, res.body).toBe(200);
+    expect(res.body, 'acked with an empty body').toBe('');
+    return { ...res, answer: (n = 0) => answerTo(res.responseUrl, n) };
   };
   const channelMessages = () => slack.messagesIn(CHANNEL);
   /** Bolt acks first and handles after, as Slack requires: what the handler does is seen a moment later. */
@@ -117,7 +120,8 @@ describe('the operator conversation through signed Slack requests', () => {
       OPS,
       `setup --apply --target-cpa 120 --target-roas 1.8 --execution-enabled true --slack-target channel:${CHANNEL} --approvers ${ANA},${BEN}`,
     );
-    expect(res.json.response_type).toBe('ephemeral');
+    expect(await res.answer()).toMatch(/target CPA|Applied|updated/i);
+    expect(slack.responsePosts.at(-1)?.body).toMatchObject({ response_type: 'ephemeral' });
     const status = (await expectOk(h.cli('status', '--json'))).json();
     expect(status.slack_target).toBe(`channel:${CHANNEL}`);
     const setup = (await expectOk(h.cli('setup', '--json'))).json();
@@ -126,18 +130,26 @@ describe('the operator conversation through signed Slack requests', () => {
   });
 
   it('lists in help only what the caller may do', async () => {
-    const mine = (await slash(OPS, 'help')).json.text as string;
-    const theirs = (await slash(EVE, 'help')).json.text as string;
+    const mine = await (await slash(OPS, 'help')).answer();
+    const theirs = await (await slash(EVE, 'help')).answer();
     expect(mine).toContain('execute-actions');
     expect(theirs).not.toContain('execute-actions');
     expect(theirs).not.toContain('`/metabuyer approve`');
     expect(theirs).toContain('pause-agent');
   });
 
+  it('answers a typo in the ack itself, with a hint and nothing done', async () => {
+    const res = await signer.command({ user: OPS, channel: CHANNEL, text: 'statsu' });
+    expect(res.status).toBe(200);
+    expect(res.json.response_type).toBe('ephemeral');
+    expect(res.json.text).toMatch(/unknown command "statsu"/);
+    expect(slack.responsePosts.filter((p) => res.responseUrl.endsWith(`/${p.id}`))).toEqual([]);
+  });
+
   it('answers doctor later, after acking at once', async () => {
     const res = await slash(OPS, 'doctor');
-    expect(res.json.text).toMatch(/Working on `doctor`/);
-    expect(await answerTo(res.responseUrl)).toMatch(/PASS/);
+    expect(await res.answer(0)).toMatch(/Working on `doctor`/);
+    expect(await res.answer(1)).toMatch(/PASS/);
   });
 
   it('runs now (through the worker) and posts the report, which says 2,843.19, as a thread in the channel', async () => {
@@ -155,9 +167,7 @@ describe('the operator conversation through signed Slack requests', () => {
     );
     const before = channelMessages().length;
     const res = await slash(OPS, 'run-now');
-    expect(await answerTo(res.responseUrl)).toContain(
-      'spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21',
-    );
+    expect(await res.answer(1)).toContain('spend $2,843.19 | purchases 19 | CPA $149.64 | ROAS 1.21');
     const report = (await eventually(
       () =>
         channelMessages()
@@ -172,7 +182,7 @@ describe('the operator conversation through signed Slack requests', () => {
 
   it('plans, and posts the approval queue in the report thread with Approve and Reject buttons', async () => {
     const res = await slash(OPS, 'plan-actions');
-    expect(res.json.text).toMatch(/A1/);
+    expect(await res.answer()).toMatch(/A1/);
     const queue = await eventually(
       () => slack.messagesIn(CHANNEL).find((m) => m.thread_ts === reportTs && m.ts !== reportTs),
       (m) => m !== undefined,
@@ -316,8 +326,8 @@ describe('the operator conversation through signed Slack requests', () => {
 
   it('shows the action log and pauses the agent from Slack', async () => {
     const log = await slash(OPS, 'action-log');
-    expect(log.json.text).toContain('A1');
-    await slash(EVE, 'pause-agent --reason "budget review"');
+    expect(await log.answer()).toContain('A1');
+    await (await slash(EVE, 'pause-agent --reason "budget review"')).answer();
     const status = (await expectOk(h.cli('status', '--json'))).json();
     expect(status.halted).toBe(true);
     expect(status.halted_by).toBe(`slack:${EVE}`);

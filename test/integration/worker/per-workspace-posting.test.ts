@@ -78,10 +78,16 @@ describe('metabuyer worker: posting per installed workspace', () => {
     await slack?.close();
   });
 
-  it("posts the report with the agent's own workspace token", async () => {
-    const posts = await waitFor('report posted', async () => slack.posts().length >= 1 && slack.posts());
-    expect(posts[0]!.authorization).toBe(`Bearer ${TEAM_TOKEN}`);
-    expect(posts[0]!.args.channel).toBe('C12345678');
+  it("posts the report and its approval queue with the agent's own workspace token", async () => {
+    const posts = await waitFor(
+      'report and queue posted',
+      async () => slack.posts().length >= 2 && slack.posts(),
+    );
+    for (const post of posts) {
+      expect(post.authorization).toBe(`Bearer ${TEAM_TOKEN}`);
+      expect(post.args.channel).toBe('C12345678');
+    }
+    expect(String(posts[1]!.args.text)).toMatch(/^Approval queue/);
   });
 
   it('stops posting into a workspace that uninstalled MetaBuyer, failing the job once with a clear reason', async () => {

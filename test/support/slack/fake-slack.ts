@@ -13,6 +13,9 @@
  *   page (checking client_id, redirect_uri and scopes like Slack), and `oauth.v2.access` (no token;
  *   client credentials in the form or Basic auth) exchanges the one-time code, 10 minutes valid, for a
  *   fresh bot token of that team, which auth.test then answers for. `uninstall(team)` revokes it.
+ * - Socket Mode (`enableSocketMode`): `apps.connections.open` answers only an app-level token with a
+ *   one-time WebSocket URL of the fake Socket Mode server; like Slack, an app token is refused by every
+ *   other method and a bot token by that one (`not_allowed_token_type`).
  * Every call is recorded without its token, client secret or code.
  */
 import { once } from 'node:events';
@@ -94,6 +97,8 @@ export interface FakeInstall {
 }
 
 export const FAKE_BOT_TOKEN = 'xoxb-fake-0000-bottoken';
+/** The label calls made with the Socket Mode app-level token are recorded under. */
+const APP_TOKEN_LABEL = 'app';
 
 /** A Slack SDK logger that says nothing: refusals are asserted on, not printed. */
 export const quietLogger = {
@@ -147,6 +152,7 @@ export class FakeSlack {
   private readonly installsByToken = new Map<string, FakeInstall>();
   private readonly revokedTokens = new Set<string>();
   private currentToken: string | undefined;
+  private socketMode: { appToken: string; openUrl: () => string } | undefined;
   private readonly oauth: FakeSlackOptions['oauth'];
   private readonly triggerTtlMs: number;
   private lastTs = 0;
@@ -195,6 +201,13 @@ export class FakeSlack {
   }
 
   // ---- world setup -------------------------------------------------------------------------------
+
+  /** Accepts `appToken` for apps.connections.open, which answers with `openUrl()` (a fresh ticket each time). */
+  enableSocketMode(appToken: string, openUrl: () => string): this {
+    this.tokens.set(appToken, APP_TOKEN_LABEL);
+    this.socketMode = { appToken, openUrl };
+    return this;
+  }
 
   addChannel(id: string, opts: { name?: string; isPrivate?: boolean; members?: string[] } = {}): this {
     this.channels.set(id, {
@@ -415,6 +428,11 @@ export class FakeSlack {
       return this.answer(res, method, args, auth, contentType, 200, { ok: false, error: 'invalid_auth' });
     if (fault?.error)
       return this.answer(res, method, args, auth, contentType, 200, { ok: false, error: fault.error });
+    if ((auth === APP_TOKEN_LABEL) !== (method === 'apps.connections.open'))
+      return this.answer(res, method, args, auth, contentType, 200, {
+        ok: false,
+        error: 'not_allowed_token_type',
+      });
     const handler = this.methods[method];
     if (!handler)
       return this.answer(res, method, args, auth, contentType, 200, { ok: false, error: 'unknown_method' });
@@ -490,6 +508,10 @@ export class FakeSlack {
   // ---- methods -----------------------------------------------------------------------------------
 
   private readonly methods: Record<string, (args: Record<string, Json>) => Record<string, Json>> = {
+    'apps.connections.open': () => {
+      if (!this.socketMode) throw new SlackError('invalid_auth');
+      return { url: this.socketMode.openUrl() };
+    },
     'auth.test': () => {
       const installed = this.currentToken ? this.installsByToken.get(this.currentToken) : undefined;
       return {

@@ -181,7 +181,15 @@ export class SlackSigner {
 
   /** A block action on the App Home tab (container type "view"). */
   async homeAction(
-    input: { user: string; viewId: string; actionId: string; value?: string; blockId?: string },
+    input: {
+      user: string;
+      viewId: string;
+      actionId: string;
+      value?: string;
+      blockId?: string;
+      /** The Home's element state Slack sends along (view.state.values: pickers, radio buttons). */
+      state?: Record<string, Record<string, Json>>;
+    },
     o: SendOptions = {},
   ): Promise<SignedResponse & { triggerId: string }> {
     const triggerId = this.opts.slack.issueTriggerId();
@@ -193,7 +201,7 @@ export class SlackSigner {
         container: { type: 'view', view_id: input.viewId },
         trigger_id: triggerId,
         team: { id: this.teamId, domain: 'fake-workspace' },
-        view: { id: input.viewId, type: 'home', team_id: this.teamId, state: { values: {} } },
+        view: { id: input.viewId, type: 'home', team_id: this.teamId, state: { values: input.state ?? {} } },
         actions: [
           {
             type: 'button',

@@ -54,6 +54,8 @@ describe('numeric flags refuse anything but a plain number in range, naming the 
         'action-log --limit',
         'rollback-actions --limit',
         'backtest --days',
+        'backtest --horizon',
+        'setup --min-precision-cases',
         'sim --port',
         'sim --latency-ms',
       ]),
@@ -104,6 +106,62 @@ describe('numeric flags refuse anything but a plain number in range, naming the 
     expect((await cli('setup', '--rollback-window-hours', '0x10')).stderr).toContain(
       '--rollback-window-hours must be a whole number from 1 to 720',
     );
+  });
+});
+
+describe('--min-precision names rules and whole percents, or off', () => {
+  const refused = async (value: string) => {
+    const r = await cli('setup', '--min-precision', value, '--json');
+    expect(r.code, value).toBe(2);
+    const err = JSON.parse(r.stdout).error;
+    expect(err.code).toBe('usage');
+    return err.message as string;
+  };
+
+  it('refuses percents outside 1–100, decimals, hex, exponents and words, naming the rule', async () => {
+    for (const bad of ['0', '101', '-5', '70.5', '0x10', '1e2', 'seventy', '', ' 70%']) {
+      expect(await refused(`high_cpa=${bad}`)).toBe(
+        '--min-precision must give high_cpa a whole percent from 1 to 100, or off',
+      );
+    }
+  });
+
+  it('refuses an unknown rule, a rule named twice, a missing = and an empty list', async () => {
+    expect(await refused('pause_everything=70')).toMatch(/^--min-precision must name rule ids: .*high_cpa/);
+    expect(await refused('high_cpa=70,high_cpa=off')).toBe('--min-precision names high_cpa twice');
+    expect(await refused('high_cpa')).toBe(
+      '--min-precision must be RULE=PERCENT, e.g. high_cpa=70 (got "high_cpa")',
+    );
+    expect(await refused(',')).toBe('--min-precision needs RULE=PERCENT, e.g. high_cpa=70 (or high_cpa=off)');
+  });
+
+  it('is described in setup --help with --min-precision-cases', async () => {
+    const help = (await cli('setup', '--help')).stdout;
+    expect(help).toMatch(/--min-precision RULE=PCT,…/);
+    expect(help).toMatch(
+      /--min-precision-cases N +judged verdicts a precision needs before it counts \(10\)/,
+    );
+  });
+
+  it('bounds --min-precision-cases to 1–1000', async () => {
+    for (const bad of ['0', '1001']) {
+      const r = await cli('setup', '--min-precision-cases', bad);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--min-precision-cases must be a whole number from 1 to 1000');
+    }
+  });
+});
+
+describe('backtest takes a scenario, or replays the agent on its own configuration', () => {
+  it('refuses scenario-only flags without --scenario, saying where the agent’s targets are set', async () => {
+    for (const flag of ['--target-cpa', '--target-roas']) {
+      const r = await cli('backtest', flag, '2');
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${flag} applies to --scenario only`);
+    }
+    const preset = await cli('backtest', '--date-preset', 'last_7d');
+    expect(preset.code).toBe(2);
+    expect(preset.stderr).toContain('--date-preset applies to --scenario only');
   });
 });
 

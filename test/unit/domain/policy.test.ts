@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actorSchema, cliActor, slackActor, workerActor } from '../../../src/domain/actor.js';
-import { permits } from '../../../src/domain/policy.js';
+import { mayConnectHere, permits } from '../../../src/domain/policy.js';
 
 const roster = { operators: ['UOPS1'], approvers: ['UAPP1'] };
 const op = slackActor('UOPS1', 'T0001');
@@ -54,5 +54,27 @@ describe('who may act on an agent', () => {
     expect(
       actorSchema.safeParse({ source: 'cli', id: 'a b', workspaceId: null, displayName: '' }).success,
     ).toBe(false);
+  });
+});
+
+describe('who may connect Meta from a workspace', () => {
+  const alice = slackActor('U0ALICE01', 'T0TEAM001');
+  const bob = slackActor('U0BOB0001', 'T0TEAM001');
+  const operated = { operators: ['U0ALICE01'], approvers: ['U0BOB0001'] };
+
+  it('lets anyone in a workspace with no operated agent connect the first one', () => {
+    expect(mayConnectHere(bob, [])).toBe(true);
+    expect(mayConnectHere(bob, [{ operators: [], approvers: [] }])).toBe(true);
+  });
+
+  it('keeps it to the operators once an agent has one, approvers included', () => {
+    expect(mayConnectHere(alice, [operated])).toBe(true);
+    expect(mayConnectHere(bob, [operated])).toBe(false);
+    expect(mayConnectHere(bob, [operated, { operators: [], approvers: [] }])).toBe(false);
+  });
+
+  it('never lets the worker connect; the local CLI always may', () => {
+    expect(mayConnectHere(workerActor('poll'), [])).toBe(false);
+    expect(mayConnectHere(cliActor('ops'), [operated])).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ describe('the callback pages', () => {
     const page = renderOutcome({
       ok: true,
       teamId: 'T0TEAM',
+      userId: 'U0USER01',
       channelId: 'C0CHAN"><script>',
       metaUserId: '1',
       accounts: [
@@ -24,6 +25,7 @@ describe('the callback pages', () => {
       ok: false,
       problem: 'missing_permission',
       teamId: 'T0TEAM',
+      userId: 'U0USER01',
       channelId: 'C0CHAN',
       missing: ['ads_management'],
     });
@@ -35,7 +37,13 @@ describe('the callback pages', () => {
   it('fall back to the workspace, or to no link when the state was never recognised', () => {
     expect(slackLink('T0TEAM', null)).toBe('slack://open?team=T0TEAM');
     expect(slackLink(null, null)).toBeNull();
-    const page = renderOutcome({ ok: false, problem: 'state_unknown', teamId: null, channelId: null });
+    const page = renderOutcome({
+      ok: false,
+      problem: 'state_unknown',
+      teamId: null,
+      userId: null,
+      channelId: null,
+    });
     expect(page.html).not.toContain('href=');
     expect(page.html).toContain('close this tab');
   });

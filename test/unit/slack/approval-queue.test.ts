@@ -89,7 +89,7 @@ describe('the approval queue in Block Kit', () => {
   it.each([
     ['superseded', /\*Superseded\* by <https:\/\/fake.slack.com\/archives\/C1\/p1|plan `pln_02NEW`>/],
     ['executed', /\*Executed\*/],
-    ['expired', /\*Expired\* <!date\^/],
+    ['expired', /\*Expired\* at <!date\^[^>]+> \(no action was written\)/],
   ] as const)('for a %s plan, removes every button and says why', (state, note) => {
     const messages = renderApprovalQueue(
       queue({ state, activePlan: { id: 'pln_02NEW', permalink: 'https://fake.slack.com/archives/C1/p1' } }),
@@ -100,6 +100,38 @@ describe('the approval queue in Block Kit', () => {
     }
     expect(JSON.stringify(messages[0]!.blocks)).toMatch(note);
     expect(messages[0]!.text).toContain(`(${state})`);
+  });
+
+  it('keeps who approved and rejected when the plan closes, and says what was written before it expired', () => {
+    const decided = [
+      queueAction(0, { status: 'approved', decision: { by: 'U0ANA', at: '2026-12-01T10:00:00Z' } }),
+      queueAction(1, {
+        status: 'rejected',
+        decision: { by: 'U0BEN', at: '2026-12-01T10:05:00Z', reason: 'too early' },
+      }),
+      queueAction(2),
+    ];
+    const [superseded] = renderApprovalQueue(
+      queue({ state: 'superseded', actions: decided, activePlan: { id: 'pln_02NEW', permalink: null } }),
+    );
+    assertValidMessage(superseded!);
+    const text = JSON.stringify(superseded!.blocks);
+    expect(buttonsOf(superseded!.blocks)).toEqual([]);
+    expect(text).toContain(':white_check_mark: Approved by <@U0ANA>');
+    expect(text).toContain(':x: Rejected by <@U0BEN>');
+    expect(text).toContain(':heavy_minus_sign: Not decided');
+    expect(text).toContain('*Superseded* by plan `pln_02NEW`');
+
+    const [expired] = renderApprovalQueue(
+      queue({
+        state: 'expired',
+        actions: [queueAction(0, { status: 'applied', outcome: { at: null, detail: null } }), queueAction(1)],
+      }),
+    );
+    assertValidMessage(expired!);
+    expect(JSON.stringify(expired!.blocks)).toContain(
+      '(1 of 2 actions had been written; nothing more will be)',
+    );
   });
 
   it('splits a long plan over messages in order, and says which message holds an action', () => {

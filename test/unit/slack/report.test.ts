@@ -171,3 +171,42 @@ describe('the guard before sending', () => {
     expect(guardMessage(msg!)).toEqual({ message: msg, trimmed: [] });
   });
 });
+
+describe('rules still in shadow', () => {
+  it('names each rule in shadow and why in a context block, within the schema', () => {
+    const [msg] = renderReport(
+      report({
+        shadow: [
+          { rule: 'high_cpa', reason: 'needs backtest precision ≥ 70 % on this account; not measured yet' },
+          {
+            rule: 'scale_winner',
+            reason: 'needs backtest precision ≥ 99 %; measured 100 % (interval 96–100 %) on 98 verdicts',
+          },
+        ],
+      }),
+    );
+    assertValidMessage(msg!);
+    const block = msg!.blocks.find((b) => JSON.stringify(b).includes('In shadow')) as unknown as {
+      type: string;
+      elements: Array<{ text: string }>;
+    };
+    expect(block.type).toBe('context');
+    expect(block.elements.map((e) => e.text)).toEqual([
+      ':ghost: *In shadow* — these rules recommend but plan nothing:',
+      '`high_cpa` — needs backtest precision ≥ 70 % on this account; not measured yet',
+      '`scale_winner` — needs backtest precision ≥ 99 %; measured 100 % (interval 96–100 %) on 98 verdicts',
+    ]);
+  });
+
+  it('counts the rules beyond what one context block holds, and says nothing when no rule is in shadow', () => {
+    const shadow = Array.from({ length: 11 }, (_, i) => ({ rule: `rule_${i}`, reason: 'x'.repeat(400) }));
+    const [msg] = renderReport(report({ shadow }));
+    assertValidMessage(msg!);
+    const block = msg!.blocks.find((b) => JSON.stringify(b).includes('In shadow')) as unknown as {
+      elements: Array<{ text: string }>;
+    };
+    expect(block.elements).toHaveLength(10);
+    expect(block.elements.at(-1)!.text).toBe('and 3 more rules in shadow');
+    expect(JSON.stringify(renderReport(report())[0]!.blocks)).not.toContain('In shadow');
+  });
+});
