@@ -117,6 +117,22 @@ const guardrails = z.object({
 });
 
 /**
+ * The automatic kill switch (src/domain/kill-switch.ts): trips that halt the agent by themselves. On by
+ * default; `enabled: false` turns every trip off (a revoked token still halts through token maintenance).
+ */
+const killSwitch = z.object({
+  enabled: z.boolean().default(true),
+  /** Today's spend so far above this × the typical pace (median daily spend, prorated to the hour) trips. */
+  paceMultiple: z.number().min(1.1).max(100).default(3),
+  /** Complete days the typical pace is the median of (days that spent anything). */
+  paceBaselineDays: z.number().int().min(3).max(28).default(14),
+  /** This many failed writes… */
+  maxWriteFailures: z.number().int().min(1).max(100).default(3),
+  /** …within this many minutes trip. */
+  writeFailureWindowMinutes: z.number().int().min(1).max(1440).default(60),
+});
+
+/**
  * The account's conversion lag (src/domain/conversion-lag.ts): which fraction of a day's purchases is
  * reported by each age. Conversion verdicts allow for the part still missing (src/domain/maturity.ts).
  */
@@ -167,6 +183,7 @@ export const agentConfigSchema = z.object({
   shadow: shadow.prefault({}),
   rules: rules.prefault({}),
   guardrails: guardrails.prefault({}),
+  killSwitch: killSwitch.prefault({}),
 });
 
 export type AgentConfig = z.output<typeof agentConfigSchema>;

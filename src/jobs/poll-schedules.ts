@@ -1,6 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { Database } from '../db/client.js';
 import { type AgentRow, agentById, allAgents, updateAgent } from '../db/repos/agents.js';
+import { pollsWhileHalted } from '../domain/kill-switch.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
 import { pollAgentJob } from './definitions.js';
@@ -17,7 +18,7 @@ export function pollSchedulerId(agentId: string): string {
 function skipReason(agent: AgentRow | undefined): PollScheduleState['reason'] | undefined {
   if (!agent) return 'not_found';
   if (!agent.enabled) return 'disabled';
-  if (agent.halted) return 'halted';
+  if (!pollsWhileHalted(agent)) return 'halted';
   return undefined;
 }
 

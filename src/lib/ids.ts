@@ -20,6 +20,7 @@ export const ID_PREFIXES = [
   'obx', // outbox message
   'proc', // a running process (its lease)
   'msg', // Slack message reference
+  'aevt', // agent event (trip, halt, resume)
   'ostate', // Meta OAuth state (Connect with Facebook)
   'ogrant', // Meta login awaiting the ad-account choice
   'fu', // outcome follow-up of an applied write

@@ -1,5 +1,6 @@
 import type { AppContext } from '../app/context.js';
 import { newestLog } from '../db/repos/action-log.js';
+import { type AgentEventRow, newestAgentEvents } from '../db/repos/agent-events.js';
 import { newestDecisions } from '../db/repos/decisions.js';
 import type { Actor } from '../domain/actor.js';
 import type { FollowupSummary } from '../domain/outcome-text.js';
@@ -117,6 +118,20 @@ export interface ActionLogResult {
   entries: ActionLogEntry[];
   /** The newest decisions, so a rejection and its reason are on record beside the writes. */
   decisions: DecisionEntry[];
+  /** The newest halts, kill-switch trips and resumes, with who and why. */
+  agentEvents: AgentEventEntry[];
+}
+
+export interface AgentEventEntry {
+  at: string;
+  kind: 'trip' | 'halt' | 'resume';
+  tripKind: string | null;
+  reason: string;
+  actor: string;
+}
+
+export function agentEventEntry(e: AgentEventRow): AgentEventEntry {
+  return { at: e.at.toISOString(), kind: e.kind, tripKind: e.tripKind, reason: e.reason, actor: e.actor };
 }
 
 /**
@@ -137,7 +152,9 @@ export async function actionLog(
     rows.map((r) => r.id),
   );
   const decisions = await newestDecisions(db, agent.id, input.limit);
+  const events = await newestAgentEvents(db, agent.id, input.limit);
   return {
+    agentEvents: events.map(agentEventEntry),
     decisions: decisions.map((d) => ({
       at: d.decidedAt.toISOString(),
       planId: d.planId,

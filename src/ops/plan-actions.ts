@@ -5,6 +5,7 @@ import { actionsOf, createPlan, type PlanActionRow } from '../db/repos/plans.js'
 import { latestRun, loadSnapshot } from '../db/repos/runs.js';
 import { type Actor, actorLabel } from '../domain/actor.js';
 import { snakeKeys, toGuardrailEventJson } from '../domain/contract.js';
+import { KILL_SWITCH_ACTOR } from '../domain/kill-switch.js';
 import type { Plan } from '../domain/plan.js';
 import { buildPlan } from '../domain/planner.js';
 import { recommend } from '../domain/recommend.js';
@@ -13,7 +14,7 @@ import { shadowStatuses } from '../domain/shadow.js';
 import { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { agentConfigOf } from './agent-config.js';
-import { type AgentSelector, resolveFor } from './agent-scope.js';
+import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 import { ourPauses, recentWrites } from './history.js';
 import { storedPrecision } from './rule-precision.js';
@@ -57,6 +58,8 @@ export async function planActions(
 ): Promise<PlanActionsResult> {
   const { db, agent } = await resolveFor(ctx, input.actor, input);
   authorize(input.actor, 'plan', agent);
+  // A tripped agent keeps polling but plans nothing: approvals would only wait for a resume.
+  if (agent.halted && agent.haltedBy === KILL_SWITCH_ACTOR) refuseIfHalted(agent, 'planning');
   const config = agentConfigOf(agent);
   const now = ctx.clock.now();
   const run = await latestRun(db, agent.id, 'succeeded');

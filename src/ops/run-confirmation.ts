@@ -9,6 +9,7 @@ import { markOutboxDoneByKey } from '../db/repos/outbox.js';
 import { AppError } from '../lib/errors.js';
 import { type ExecuteResult, runExecution } from './execute.js';
 import type { WriteSeams } from './guarded-write.js';
+import { checkAfterWrites } from './kill-switch.js';
 import { type ProcessIdentity, processIdentity } from './process-identity.js';
 import { type RollbackResult, runRollback } from './rollback.js';
 
@@ -65,6 +66,13 @@ export async function runConfirmation(
           );
           await markOutboxDoneByKey(db, conf.id, now);
           ctx.logger.info('confirmation finished', { confirmationId: conf.id, kind: conf.kind });
+          // Repeated failed writes trip the kill switch (src/ops/kill-switch.ts); never fails the run.
+          await checkAfterWrites(ctx, conf.agentId).catch((e: unknown) =>
+            ctx.logger.error('kill switch check failed', {
+              confirmationId: conf.id,
+              error: (e as Error).message,
+            }),
+          );
           return storedResult(done);
         } finally {
           me.running.delete(conf.id);

@@ -6,6 +6,7 @@ import type { Actor } from '../domain/actor.js';
 import type { AgentConfig } from '../domain/agent-config.js';
 import { type RunNowJson, toRecommendationJson, toRunNowJson } from '../domain/contract.js';
 import { addDays } from '../domain/dates.js';
+import { pollsWhileHalted, type TodaySpend } from '../domain/kill-switch.js';
 import { formatMoney } from '../domain/money.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
@@ -15,6 +16,7 @@ import { type RunSummary, summarize } from '../domain/summary.js';
 import { toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { DEFAULT_DAILY_LEVELS, readAccountSnapshot } from '../meta/snapshot-reader.js';
+import { readTodaySpend } from '../meta/today.js';
 import {
   type ActivitySync,
   anomaliesJson,
@@ -29,6 +31,7 @@ import { type AgentSelector, refuseIfHalted, resolveFor } from './agent-scope.js
 import { authorize } from './authorize.js';
 import { withMeta } from './credentials.js';
 import { ourPauses, recentWrites } from './history.js';
+import { checkAfterPoll, checkPollError, type FiredTrip } from './kill-switch.js';
 import { historyRead, measureAndStore, storedPrecision } from './rule-precision.js';
 
 export interface RunNowResult {
@@ -56,6 +59,8 @@ export interface RunNowResult {
   activities: ActivitySync;
   /** Who changed what over the window (people, other apps, Meta; ours counted), and what came first. */
   changes: ChangesReport;
+  /** What this poll tripped (the agent is now halted), or null. */
+  tripped: FiredTrip | null;
 }
 
 export interface RuleWithoutTarget {
@@ -99,8 +104,10 @@ export async function runNow(
 ): Promise<RunNowResult> {
   const { db, agent, connection } = await resolveFor(ctx, input.actor, input);
   authorize(input.actor, 'run', agent);
-  refuseIfHalted(agent, 'polling');
+  // A kill-switch halt stops writes, not watching: its polls still run and report.
+  if (!pollsWhileHalted(agent)) refuseIfHalted(agent, 'polling');
   const config = agentConfigOf(agent);
+  const watchToday = !agent.halted && config.killSwitch.enabled;
   const started = ctx.clock.now();
   const run = await startRun(db, {
     id: newId('run', started.getTime()),
@@ -120,6 +127,7 @@ export async function runNow(
     );
     const {
       snapshot: read,
+      today,
       calls,
       activities,
     } = await withMeta(ctx, connection, async (client) => {
@@ -132,7 +140,20 @@ export async function runNow(
       });
       // Who changed what since the last poll (the first poll: since the window began).
       const log = await syncActivities(ctx, db, client, agent.adAccountId, windowStart(snap));
-      return { snapshot: snap, calls: client.callsSent - before, activities: log };
+      // Today's spend so far, for the kill switch's pace trip; a failed read only skips that trip.
+      let today: TodaySpend | null = null;
+      if (watchToday) {
+        try {
+          today = await readTodaySpend(client, snap.account, snap.purchaseActionType, started);
+        } catch (e) {
+          const err = toAppError(e);
+          if (err.verdict === 'reauthenticate' || err.verdict === 'permission') throw e;
+          ctx.logger.warn("today's spend not read: the pace trip is not judged this poll", {
+            code: err.code,
+          });
+        }
+      }
+      return { snapshot: snap, today, calls: client.callsSent - before, activities: log };
     });
     let precisionMeasured: RunNowResult['precisionMeasured'] = null;
     if (measure) {
@@ -197,6 +218,12 @@ export async function runNow(
       },
       finished,
     );
+    let tripped: FiredTrip | null = null;
+    try {
+      tripped = await checkAfterPoll(ctx, { agent, config, snapshot, today, run });
+    } catch (e) {
+      ctx.logger.error('kill switch checks failed', { runId: run.id, error: toAppError(e).message });
+    }
     const counts = { high: 0, medium: 0, low: 0 };
     for (const r of recommendations) counts[r.severity]++;
     const changes = await changesOf(ctx, db, {
@@ -227,6 +254,7 @@ export async function runNow(
       rulesWithoutTargets: rulesWithoutTargets(config),
       activities,
       changes,
+      tripped,
       report: config.slackTarget
         ? {
             posted: false,
@@ -237,6 +265,9 @@ export async function runNow(
   } catch (e) {
     const err = toAppError(e);
     await failRun(db, run.id, { code: err.code, message: ctx.redactor.string(err.message) }, ctx.clock.now());
+    await checkPollError(ctx, agent, err).catch((x: unknown) =>
+      ctx.logger.error('kill switch check failed', { runId: run.id, error: toAppError(x).message }),
+    );
     throw e;
   }
 }

@@ -48,6 +48,10 @@ export interface SetupChanges {
   minPrecision?: Partial<Record<RuleId, number | null>>;
   /** Labelled verdicts a rule's measurement needs before its precision counts. */
   minPrecisionCases?: number;
+  /** The automatic kill switch on or off, its pace multiple, and how many failed writes in its window trip it. */
+  killSwitchEnabled?: boolean;
+  killSwitchPace?: number;
+  killSwitchFailures?: number;
 }
 
 export interface SetupResult {
@@ -145,6 +149,11 @@ export async function setup(
       ...(c.minPrecisionCases !== undefined ? { minPrecisionCases: c.minPrecisionCases } : {}),
     };
   }
+  const ks = { ...current.killSwitch };
+  if (c.killSwitchEnabled !== undefined) ks.enabled = c.killSwitchEnabled;
+  if (c.killSwitchPace !== undefined) ks.paceMultiple = c.killSwitchPace;
+  if (c.killSwitchFailures !== undefined) ks.maxWriteFailures = c.killSwitchFailures;
+  draft.killSwitch = ks;
 
   const parsed = storedAgentConfigSchema.safeParse(draft);
   if (!parsed.success) {
@@ -260,6 +269,10 @@ export function describeConfig(c: StoredAgentConfig): Record<string, unknown> {
     min_precision_cases: c.shadow.minPrecisionCases,
     precision_remeasure_days: c.shadow.remeasureAfterDays,
     precision_stale_days: c.shadow.staleAfterDays,
+    kill_switch: c.killSwitch.enabled,
+    kill_switch_pace: c.killSwitch.paceMultiple,
+    kill_switch_failures: c.killSwitch.maxWriteFailures,
+    kill_switch_failure_window_minutes: c.killSwitch.writeFailureWindowMinutes,
   };
 }
 

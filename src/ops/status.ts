@@ -1,13 +1,16 @@
 import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/client.js';
 import { outsideActivitiesOfObjectsAfter } from '../db/repos/account-activities.js';
+import { newestAgentEvents } from '../db/repos/agent-events.js';
 import type { AgentRow } from '../db/repos/agents.js';
 import { actionsOf, activePlan, type PlanActionRow, type PlanRow } from '../db/repos/plans.js';
 import { latestRun } from '../db/repos/runs.js';
 import { classifyAs } from '../domain/activity.js';
 import type { Actor } from '../domain/actor.js';
+import { pollsWhileHalted } from '../domain/kill-switch.js';
 import { formatMoney } from '../domain/money.js';
 import { type ShadowStatus, shadowStatuses } from '../domain/shadow.js';
+import { type AgentEventEntry, agentEventEntry } from './action-log.js';
 import { agentConfigOf } from './agent-config.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
@@ -48,6 +51,9 @@ export interface StatusResult {
   minPrecisionCases: number;
   /** Rules in shadow now, and why, on the stored measurements (src/domain/shadow.ts). */
   shadow: ShadowStatus[];
+  killSwitch: { enabled: boolean; paceMultiple: number; maxWriteFailures: number; windowMinutes: number };
+  /** The newest halt, trip or resume: why the agent stopped, or who resumed it. */
+  lastEvent: AgentEventEntry | null;
 }
 
 export interface PlanOutsideChange {
@@ -109,7 +115,8 @@ export async function status(
   const config = agentConfigOf(agent);
   const shadow = shadowStatuses(config, await storedPrecision(db, agent.id), now.toISOString());
   // Only what a worker has actually scheduled is promised; nothing is inferred from the interval.
-  const schedule: StatusResult['schedule'] = agent.halted
+  // A kill-switch halt keeps polling (src/domain/kill-switch.ts): its schedule stands.
+  const schedule: StatusResult['schedule'] = !pollsWhileHalted(agent)
     ? 'halted'
     : !agent.enabled
       ? 'disabled'
@@ -117,7 +124,15 @@ export async function status(
         ? 'scheduled'
         : 'not_scheduled';
   const expiresAt = connection.tokenExpiresAt;
+  const [lastEvent] = await newestAgentEvents(db, agent.id, 1);
   return {
+    killSwitch: {
+      enabled: config.killSwitch.enabled,
+      paceMultiple: config.killSwitch.paceMultiple,
+      maxWriteFailures: config.killSwitch.maxWriteFailures,
+      windowMinutes: config.killSwitch.writeFailureWindowMinutes,
+    },
+    lastEvent: lastEvent ? agentEventEntry(lastEvent) : null,
     adAccountId: agent.adAccountId,
     accountName: agent.accountName,
     currency: agent.currency,

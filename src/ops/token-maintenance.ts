@@ -1,18 +1,19 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../app/context.js';
 import type { Db } from '../db/client.js';
-import { updateAgent } from '../db/repos/agents.js';
 import { type ConnectionRow, connectionById, liveConnections } from '../db/repos/connections.js';
 import { purgeOAuthLeftovers } from '../db/repos/oauth.js';
 import { enqueueOutbox } from '../db/repos/outbox.js';
 import { agents, metaConnections } from '../db/schema/index.js';
 import { actorLabel, workerActor } from '../domain/actor.js';
+import { tripDay } from '../domain/kill-switch.js';
 import { open, seal } from '../lib/crypto.js';
 import { type AppError, toAppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
 import { renewLongLivedToken } from '../meta/oauth.js';
 import { TOKEN_PURPOSE } from './connect.js';
 import { RENEW_BEFORE_MS } from './connection-status.js';
+import { fireTripsInTx } from './kill-switch.js';
 import { appClient } from './meta-oauth.js';
 import { REQUIRED_PERMISSIONS } from './permissions.js';
 
@@ -246,13 +247,18 @@ async function recordProblem(
       .where(eq(metaConnections.id, c.id));
     const bound = await tx.select().from(agents).where(eq(agents.connectionId, c.id));
     if (opts.halt) {
+      // A dead token halts through the kill switch's path (event, halt, plan expired) whatever its
+      // setting: nothing can run on it. The connection warning below is the one message posted.
       for (const a of bound.filter((x) => !x.halted)) {
-        await updateAgent(
-          tx,
-          a.id,
-          { halted: true, haltedReason: text, haltedBy: actorLabel(WORKER), haltedAt: now },
+        await fireTripsInTx(tx, {
+          agentId: a.id,
+          trips: [{ kind: 'token', reason: text, evidence: { health, connection_id: c.id } }],
+          day: tripDay(now.getTime(), a.timezoneName),
           now,
-        );
+          haltedBy: actorLabel(WORKER),
+          post: false,
+          force: true,
+        });
       }
     }
     if (!firstTime) return null;

@@ -30,7 +30,7 @@ export const actionLogCommand = defineCommand({
   text(r) {
     // Intents are the write-ahead half of each write; the JSON keeps them, people read outcomes.
     const outcomes = r.entries.filter((e) => e.event !== 'intent');
-    const decisions = decisionLines(r.decisions);
+    const decisions = [...decisionLines(r.decisions), ...agentEventLines(r.agentEvents)];
     if (outcomes.length === 0) return [`No writes logged yet for ${r.adAccountId}.`, ...decisions].join('\n');
     const writes = table(
       ['when', 'what', 'key', 'entity', 'before → after', 'outcome', 'approved by', 'confirmed by'],
@@ -101,6 +101,14 @@ export const actionLogCommand = defineCommand({
       source: d.source,
       reason: d.reason,
     })),
+    // Halts, kill-switch trips and resumes: when the agent stopped, why, and who resumed it.
+    agent_events: r.agentEvents.map((e) => ({
+      at: e.at,
+      kind: e.kind,
+      trip_kind: e.tripKind,
+      reason: e.reason,
+      actor: e.actor,
+    })),
   }),
 });
 
@@ -117,6 +125,18 @@ function followupLines(entries: ActionLogResult['entries'], currency: string): s
     }
   }
   return lines.length > 0 ? ['Follow-ups:', ...lines] : [];
+}
+
+/** Halts, trips and resumes, newest first. */
+function agentEventLines(events: ActionLogResult['agentEvents']): string[] {
+  if (events.length === 0) return [];
+  return [
+    'Halts and resumes:',
+    ...events.map(
+      (e) =>
+        `  ${e.at.replace('T', ' ').slice(0, 19)} ${e.kind}${e.tripKind ? ` (${e.tripKind})` : ''} by ${e.actor}: ${e.reason}`,
+    ),
+  ];
 }
 
 /** Decisions beside the writes, so a rejection and its reason stay on record. */

@@ -2,7 +2,13 @@ import { z } from 'zod';
 import { SLACK_TEAM_ID, SLACK_USER_ID } from '../../domain/actor.js';
 import { RULE_IDS, type RuleId } from '../../domain/recommendation.js';
 import { setup, slackTargetSchema } from '../../ops/setup.js';
-import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
+import {
+  positiveDecimalFlag,
+  targetCpaFlag,
+  targetRoasFlag,
+  validateFlags,
+  wholeNumberFlag,
+} from '../args.js';
 import { defineCommand } from '../command.js';
 import { block, money, shown } from '../format.js';
 
@@ -119,13 +125,19 @@ const flagsSchema = z.object({
     .optional(),
   'min-precision': minPrecisionFlag.optional(),
   'min-precision-cases': int(1, 1000).optional(),
+  'kill-switch': z.enum(['on', 'off'], { message: 'must be on or off' }).optional(),
+  'kill-switch-pace': positiveDecimalFlag({ max: 100, example: '3 or 2.5', decimals: 2 })
+    .refine((s) => Number(s) >= 1.1, 'must be at least 1.1 (a multiple of the typical pace)')
+    .transform(Number)
+    .optional(),
+  'kill-switch-failures': int(1, 100).optional(),
 });
 
 export const setupCommand = defineCommand({
   name: 'setup',
   summary: "show, then with --apply store, the agent's configuration",
   usage:
-    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--min-precision RULE=PCT,…] [--min-precision-cases N] [--ad-account ID] [--json]',
+    'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--min-precision RULE=PCT,…] [--min-precision-cases N] [--kill-switch on|off] [--kill-switch-pace N] [--kill-switch-failures N] [--ad-account ID] [--json]',
   flags: {
     apply: { type: 'boolean', description: 'store the change (without it, only show it)' },
     'target-cpa': {
@@ -206,6 +218,21 @@ export const setupCommand = defineCommand({
       placeholder: 'N',
       description: 'judged verdicts a precision needs before it counts (10)',
     },
+    'kill-switch': {
+      type: 'string',
+      placeholder: 'on|off',
+      description: 'halt by itself when the account behaves strangely (default on)',
+    },
+    'kill-switch-pace': {
+      type: 'string',
+      placeholder: 'N',
+      description: "trip when today's spend passes N × the typical pace (3)",
+    },
+    'kill-switch-failures': {
+      type: 'string',
+      placeholder: 'N',
+      description: 'trip after N failed writes within 60 minutes (3)',
+    },
   },
   parse(values) {
     return validateFlags(flagsSchema, values, this.usage);
@@ -242,6 +269,9 @@ export const setupCommand = defineCommand({
         shadowRules: f['shadow-rules'],
         minPrecision: f['min-precision'],
         minPrecisionCases: f['min-precision-cases'],
+        killSwitchEnabled: f['kill-switch'] === undefined ? undefined : f['kill-switch'] === 'on',
+        killSwitchPace: f['kill-switch-pace'],
+        killSwitchFailures: f['kill-switch-failures'],
       },
     }),
   text(r) {
@@ -290,11 +320,16 @@ const LABELS: Record<string, string> = {
   min_precision_cases: '--min-precision-cases',
   precision_remeasure_days: 'precision re-measured after (days)',
   precision_stale_days: 'precision too old after (days)',
+  kill_switch: '--kill-switch',
+  kill_switch_pace: '--kill-switch-pace',
+  kill_switch_failures: '--kill-switch-failures',
+  kill_switch_failure_window_minutes: 'kill switch failure window (minutes)',
 };
 
 function showSetting(field: string, v: unknown, currency: string): string {
   if (field === 'approval_waiver_max_decrease_pct' && (v === null || v === 0))
     return '0 (every change needs approval)';
+  if (field === 'kill_switch') return v ? 'on' : 'off';
   if (v === null || v === undefined) return 'not set';
   if (field === 'target_cpa' && typeof v === 'number') return money(v, currency);
   if (Array.isArray(v)) return v.length === 0 ? 'none' : v.map((x) => shown(String(x))).join(', ');

@@ -90,6 +90,16 @@ export const statusCommand = defineCommand({
             `changed by ${shown(c.by)} at ${localTime(c.at, tz)} after this plan: ${shown(c.sentence)}`,
           ] as [string, string],
       ),
+      [
+        'Kill switch',
+        r.killSwitch.enabled
+          ? `on (pace ${r.killSwitch.paceMultiple} ×, ${r.killSwitch.maxWriteFailures} failed writes in ${r.killSwitch.windowMinutes} min)`
+          : 'off',
+      ],
+      r.lastEvent !== null && [
+        'Last halt/resume',
+        `${r.lastEvent.kind}${r.lastEvent.tripKind ? ` (${r.lastEvent.tripKind})` : ''} ${localTime(r.lastEvent.at, tz)} by ${shown(r.lastEvent.actor)}: ${shown(r.lastEvent.reason)}`,
+      ],
     ]);
   },
   json: (r) => ({
@@ -137,5 +147,20 @@ export const statusCommand = defineCommand({
     min_precision_pct: r.minPrecisionPct,
     min_precision_cases: r.minPrecisionCases,
     shadow: r.shadow.map(shadowJson),
+    kill_switch: {
+      enabled: r.killSwitch.enabled,
+      pace_multiple: r.killSwitch.paceMultiple,
+      max_write_failures: r.killSwitch.maxWriteFailures,
+      window_minutes: r.killSwitch.windowMinutes,
+    },
+    last_event: r.lastEvent
+      ? {
+          at: r.lastEvent.at,
+          kind: r.lastEvent.kind,
+          trip_kind: r.lastEvent.tripKind,
+          reason: r.lastEvent.reason,
+          actor: r.lastEvent.actor,
+        }
+      : null,
   }),
 });

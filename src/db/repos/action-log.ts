@@ -105,3 +105,13 @@ export async function logById(db: Db, id: string): Promise<ActionLogRow | undefi
   const [row] = await db.select().from(actionLog).where(eq(actionLog.id, id));
   return row;
 }
+
+/** When the agent's writes (and rollbacks) failed, since a moment: what the kill switch counts. */
+export async function failedWritesSince(db: Db, agentId: string, since: Date): Promise<Date[]> {
+  const rows = await db
+    .select({ at: actionLog.at })
+    .from(actionLog)
+    .where(and(eq(actionLog.agentId, agentId), eq(actionLog.event, 'failed'), gte(actionLog.at, since)))
+    .orderBy(actionLog.seq);
+  return rows.map((r) => r.at);
+}

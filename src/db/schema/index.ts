@@ -1,6 +1,7 @@
 export { accountActivities } from './account-activities.js';
 export { actionFollowups } from './action-followups.js';
 export { actionLog } from './action-log.js';
+export { agentEvents } from './agent-events.js';
 export { agents } from './agents.js';
 export { approvalDecisions } from './approval-decisions.js';
 export { entitySnapshots } from './entity-snapshots.js';

@@ -13,10 +13,13 @@ export const outbox = pgTable(
   'outbox',
   {
     id: text('id').primaryKey(),
-    /** execute | rollback: run a confirmation; slack.connection_warning: post a token warning once;
-     * slack.followup: post a follow-up verdict in its plan's thread once. */
+    /**
+     * execute | rollback: run a confirmation; slack.connection_warning: post a token warning once;
+     * slack.followup: post a follow-up verdict in its plan's thread once;
+     * slack.kill_switch: post a kill-switch trip once and close the approval queue.
+     */
     topic: text('topic', {
-      enum: ['execute', 'rollback', 'slack.connection_warning', 'slack.followup'],
+      enum: ['execute', 'rollback', 'slack.connection_warning', 'slack.followup', 'slack.kill_switch'],
     }).notNull(),
     dedupeKey: text('dedupe_key').notNull(),
     /** Versioned, schema-checked job payload. Never secrets. */

@@ -2,6 +2,7 @@ import type { Job } from 'bullmq';
 import type { AppContext } from '../../app/context.js';
 import { agentById } from '../../db/repos/agents.js';
 import { type Actor, workerActor } from '../../domain/actor.js';
+import { pollsWhileHalted } from '../../domain/kill-switch.js';
 import { toAppError } from '../../lib/errors.js';
 import { planActions } from '../../ops/plan-actions.js';
 import { runNow } from '../../ops/run-now.js';
@@ -68,7 +69,8 @@ export function pollHandler(deps: PollDeps): JobHandler<typeof pollAgentJob> {
     };
     if (!agent) return skip('not_found');
     if (!agent.enabled) return skip('disabled');
-    if (agent.halted) return skip('halted');
+    // A kill-switch halt keeps the agent watching (src/domain/kill-switch.ts); any other halt stops it.
+    if (!pollsWhileHalted(agent)) return skip('halted');
 
     let result: Awaited<ReturnType<typeof runNow>>;
     try {

@@ -10,11 +10,13 @@ import { cliActor } from '../../domain/actor.js';
 import { shownStateOf } from '../../domain/queue-state.js';
 import { AppError } from '../../lib/errors.js';
 import type { ExecuteResult } from '../../ops/execute.js';
+import { KILL_SWITCH_TOPIC } from '../../ops/kill-switch.js';
 import type { RollbackResult } from '../../ops/rollback.js';
 import { runNow } from '../../ops/run-now.js';
 import { connectionsToMaintain, maintainToken, purgeOAuthLogins } from '../../ops/token-maintenance.js';
 import { reconcile, runConfirmation } from '../../ops/write-path.js';
 import { renderApprovalQueue } from '../../slack/blocks/approval-queue.js';
+import { renderKillSwitch } from '../../slack/blocks/kill-switch.js';
 import { renderResults } from '../../slack/blocks/results.js';
 import type { SlackPoster } from '../../slack/poster.js';
 import { loadQueueView } from '../../slack/views/queue-view.js';
@@ -193,6 +195,7 @@ export function postOutboxMessageHandler(
       });
     }
     if (row.state === 'done') return { posted: false, reason: 'already_done' };
+    if (row.topic === KILL_SWITCH_TOPIC) return postKillSwitch(ctx, deps, run, row.id, row.payload);
     const p = warningPayload.safeParse(row.payload);
     if (!p.success) {
       throw new AppError({
@@ -210,6 +213,52 @@ export function postOutboxMessageHandler(
     );
     return { posted: true, ts: out.ts };
   };
+}
+
+const killSwitchPayload = z.object({
+  v: z.literal(1),
+  ad_account_id: z.string().min(1),
+  channel_id: z.string().min(1),
+  trips: z.array(z.object({ kind: z.string().min(1), reason: z.string().min(1) })).min(1),
+  plan_id: z.string().min(1).nullable(),
+  at: z.iso.datetime(),
+});
+
+/**
+ * A kill-switch trip's one message (Block Kit) in the agent's channel, then its approval queue
+ * re-rendered as closed (the plan expired in the trip's transaction). A retried job may post twice only
+ * if Slack accepted the post and the job died before finishing; the outbox row settles it once done.
+ */
+async function postKillSwitch(
+  ctx: AppContext,
+  deps: SlackDeps,
+  run: JobRun,
+  outboxId: string,
+  payload: unknown,
+): Promise<Record<string, unknown>> {
+  const p = killSwitchPayload.safeParse(payload);
+  if (!p.success) {
+    throw new AppError({
+      code: 'outbox_payload_invalid',
+      verdict: 'invalid',
+      message: `Outbox row ${outboxId} is not a kill-switch message.`,
+    });
+  }
+  const msg = renderKillSwitch({
+    adAccountId: p.data.ad_account_id,
+    trips: p.data.trips,
+    at: p.data.at,
+    planId: p.data.plan_id,
+  });
+  const out = await sendPaced(
+    deps,
+    run,
+    p.data.channel_id,
+    { channel: p.data.channel_id, ...msg },
+    deps.spacingMs ?? CHANNEL_SPACING_MS,
+  );
+  const updated = p.data.plan_id ? await refreshQueue(ctx, deps, run, p.data.plan_id) : 0;
+  return { posted: true, ts: out.ts, updated };
 }
 
 /** The daily sweep: a maintain-token job per connection (one per connection per day) and the purge. */

@@ -1,3 +1,4 @@
+import { KILL_SWITCH_ACTOR } from '../../domain/kill-switch.js';
 import { money } from './format.js';
 import { connectionBlocks } from './home-connect.js';
 import { ACTION_IDS } from './ids.js';
@@ -66,8 +67,14 @@ function agentBlocks(view: HomeView, a: HomeAgentView): Block[] {
     const by = a.halted.by ? ` by ${mention(a.halted.by)}` : '';
     const at = a.halted.at ? ` ${slackDate(a.halted.at)}` : '';
     const why = a.halted.reason ? `: ${esc(clip(a.halted.reason, 500))}` : '';
+    // A kill-switch halt keeps polling (src/domain/kill-switch.ts): say so, and that an operator resumes.
+    const tripped = a.halted.by === KILL_SWITCH_ACTOR;
     blocks.push(
-      section(`:octagonal_sign: *Halted*${by}${at}${why}. No polling and no writes until resumed.`),
+      section(
+        tripped
+          ? `:octagonal_sign: *Halted by the kill switch*${at}${why}. Polls still report; no plans and no writes until an operator resumes.`
+          : `:octagonal_sign: *Halted*${by}${at}${why}. No polling and no writes until resumed.`,
+      ),
     );
   }
   blocks.push(

@@ -103,6 +103,10 @@ describe('maintainToken', () => {
     const agent = (await rows(sql`select halted, halted_reason, halted_by from agents`))[0];
     expect(agent).toMatchObject({ halted: true, halted_by: 'worker:maintenance' });
     expect(agent.halted_reason).toBe(first.warning?.text);
+    // Halted through the kill switch's path: the trip is on record (the connection warning is its post).
+    expect(await rows(sql`select kind, trip_kind, actor from agent_events`)).toEqual([
+      { kind: 'trip', trip_kind: 'token', actor: 'worker:maintenance' },
+    ]);
 
     w.clock.advance(DAY);
     const second = await maintainToken(w.ctx, id);

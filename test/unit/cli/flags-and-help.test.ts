@@ -218,3 +218,27 @@ describe('help describes each command as it behaves', () => {
     expect(far.stderr).not.toContain('did you mean');
   });
 });
+
+describe('the kill-switch flags of setup', () => {
+  it('takes on|off, a pace multiple of at least 1.1 and a whole number of failures, naming the flag (exit 2)', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--kill-switch', 'maybe'], '--kill-switch must be on or off'],
+      [['--kill-switch', 'true'], '--kill-switch must be on or off'],
+      [
+        ['--kill-switch-pace', '1'],
+        '--kill-switch-pace must be at least 1.1 (a multiple of the typical pace)',
+      ],
+      [['--kill-switch-pace', '101'], '--kill-switch-pace must be at most 100'],
+      [['--kill-switch-failures', '0'], '--kill-switch-failures must be a whole number from 1 to 100'],
+      [['--kill-switch-failures', '2.5'], '--kill-switch-failures must be a whole number from 1 to 100'],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await cli('setup', ...argv, '--json');
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'usage', message });
+    }
+    expect(findCommand('setup')!.usage).toContain(
+      '[--kill-switch on|off] [--kill-switch-pace N] [--kill-switch-failures N]',
+    );
+  });
+});
