@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
 import { openDatabase } from '../db/client.js';
 import { lazyBullSchedules } from '../jobs/lazy-schedules.js';
@@ -53,6 +54,15 @@ export interface ContextOverrides {
   schedules?: ScheduleSync;
 }
 
+/**
+ * ioredis, loaded when a command first needs Redis: most CLI calls never do, and importing it costs
+ * them startup time. It is CommonJS, so it loads synchronously (redis() stays synchronous) and is the
+ * same module instance an `import` elsewhere gets.
+ */
+function loadRedis(): typeof import('ioredis').Redis {
+  return (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
+}
+
 export function createAppContext(config: Config, overrides: ContextOverrides = {}): AppContext {
   const redactor = new Redactor(configSecrets(config));
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, redactor });
@@ -68,6 +78,7 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
   const openRedis = (): Redis | undefined => {
     if (!config.redisUrl) return undefined;
     if (!redis) {
+      const Redis = loadRedis();
       redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
       // Connection trouble surfaces as failed commands; the events themselves are only worth a debug line.
       redis.on('error', (e: Error) => logger.debug('redis connection error', { error: e.message }));
