@@ -28,6 +28,11 @@ export interface AppContext {
   readonly redactor: Redactor;
   /** Opens the database on first use. */
   database(): Promise<Database>;
+  /**
+   * The METABUYER_HOME whose read model may answer a read without opening the embedded database (see
+   * db/home-snapshot.ts); undefined with PostgreSQL or a database passed in.
+   */
+  snapshotHome(): string | undefined;
   /** Loads (or, embedded, generates) the encryption keyring on first use. */
   keyring(): Keyring;
   /** A Meta client for one access token; every client of this process shares one usage governor. */
@@ -95,8 +100,13 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
         databaseUrl: config.databaseUrl,
         home: config.home,
         lockWaitMs: config.lockWaitMs,
+        // The status read model, refreshed by every process that had the embedded database open.
+        snapshot: async (db) => (await import('../ops/status-snapshot.js')).computeStatusSnapshot(db),
       });
       return database;
+    },
+    snapshotHome() {
+      return config.databaseUrl || !ownsDatabase ? undefined : config.home;
     },
     keyring() {
       keyring ??= loadKeyring(config);
