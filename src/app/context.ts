@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
-import { openDatabase } from '../db/client.js';
 import { lazyBullSchedules } from '../jobs/lazy-schedules.js';
 import { noSchedules, type ScheduleSync } from '../jobs/schedule-port.js';
 import { type Clock, systemClock } from '../lib/clock.js';
@@ -96,13 +95,16 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
     redactor,
     clock,
     database() {
-      database ??= openDatabase({
-        databaseUrl: config.databaseUrl,
-        home: config.home,
-        lockWaitMs: config.lockWaitMs,
-        // The status read model, refreshed by every process that had the embedded database open.
-        snapshot: async (db) => (await import('../ops/status-snapshot.js')).computeStatusSnapshot(db),
-      });
+      // Loaded on first use: a call the read model answers never loads the database code.
+      database ??= import('../db/client.js').then(({ openDatabase }) =>
+        openDatabase({
+          databaseUrl: config.databaseUrl,
+          home: config.home,
+          lockWaitMs: config.lockWaitMs,
+          // The status read model, refreshed by every process that had the embedded database open.
+          snapshot: async (db) => (await import('../ops/status-db.js')).computeStatusSnapshot(db),
+        }),
+      );
       return database;
     },
     snapshotHome() {

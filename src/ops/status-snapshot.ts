@@ -1,20 +1,17 @@
 import { z } from 'zod';
-import type { Db } from '../db/client.js';
 import { readHomeSnapshot } from '../db/home-snapshot.js';
-import { allAgents } from '../db/repos/agents.js';
-import { connectionById } from '../db/repos/connections.js';
-import { normalizeAdAccountId } from './agent-scope.js';
-import { type StatusFacts, statusFacts } from './status.js';
+import { normalizeAdAccountId } from '../domain/ad-account.js';
+import type { StatusFacts } from './status-facts.js';
 
 /**
- * The status read model of an embedded home (see db/home-snapshot.ts for when it may be trusted): the
+ * The status read model of an embedded home (computed by status-db.ts) (see db/home-snapshot.ts for when it may be trusted): the
  * status facts of every agent, in the order the database lists them, written by whoever closes the
  * database. `metabuyer status` answers from it without starting Postgres, and only in the plain case:
  * an agent named by --ad-account or the only one, with a live connection. Anything else (no agent,
  * several and none named, a removed connection, an unreadable config) is left to the database, which
  * says what is wrong exactly as it always has.
  */
-const FORMAT = 1;
+export const STATUS_SNAPSHOT_FORMAT = 1;
 
 const factsSchema = z.object({
   adAccountId: z.string(),
@@ -43,30 +40,11 @@ const factsSchema = z.object({
 }) satisfies z.ZodType<StatusFacts>;
 
 const snapshotSchema = z.object({
-  format: z.literal(FORMAT),
+  format: z.literal(STATUS_SNAPSHOT_FORMAT),
   /** Every agent, in allAgents order; facts null when the database must answer for it. */
   agents: z.array(z.object({ adAccountId: z.string(), facts: factsSchema.nullable() })),
 });
 export type StatusSnapshot = z.infer<typeof snapshotSchema>;
-
-/** Reads the status facts of every agent: what the closing process writes as the home's snapshot. */
-export async function computeStatusSnapshot(db: Db): Promise<StatusSnapshot> {
-  const agents = [];
-  for (const agent of await allAgents(db)) {
-    const connection = await connectionById(db, agent.connectionId);
-    let facts: StatusFacts | null = null;
-    if (connection && !connection.revokedAt) {
-      try {
-        facts = await statusFacts(db, agent, connection);
-      } catch {
-        // e.g. a stored config that no longer parses: the database path reports it.
-        facts = null;
-      }
-    }
-    agents.push({ adAccountId: agent.adAccountId, facts });
-  }
-  return { format: FORMAT, agents };
-}
 
 /**
  * The facts `status` would read from the database for this selection, from a fresh snapshot; undefined
