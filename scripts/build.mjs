@@ -45,6 +45,8 @@ const compiled = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'],
 if (compiled.status !== 0) failed('compiling', compiled.status);
 const assets = spawnSync(process.execPath, ['scripts/copy-assets.mjs'], { stdio: 'inherit' });
 if (assets.status !== 0) failed('copying assets', assets.status);
+const zod = spawnSync(process.execPath, ['scripts/vendor-zod.mjs'], { stdio: 'inherit' });
+if (zod.status !== 0) failed('bundling zod', zod.status);
 mkdirSync('dist', { recursive: true });
 writeFileSync(
   path.join('dist', '.build-stamp'),

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
-import { openDatabase } from '../db/client.js';
 import { lazyBullSchedules } from '../jobs/lazy-schedules.js';
 import { noSchedules, type ScheduleSync } from '../jobs/schedule-port.js';
 import { type Clock, systemClock } from '../lib/clock.js';
@@ -27,6 +27,11 @@ export interface AppContext {
   readonly redactor: Redactor;
   /** Opens the database on first use. */
   database(): Promise<Database>;
+  /**
+   * The METABUYER_HOME whose read model may answer a read without opening the embedded database (see
+   * db/home-snapshot.ts); undefined with PostgreSQL or a database passed in.
+   */
+  snapshotHome(): string | undefined;
   /** Loads (or, embedded, generates) the encryption keyring on first use. */
   keyring(): Keyring;
   /** A Meta client for one access token; every client of this process shares one usage governor. */
@@ -53,6 +58,15 @@ export interface ContextOverrides {
   schedules?: ScheduleSync;
 }
 
+/**
+ * ioredis, loaded when a command first needs Redis: most CLI calls never do, and importing it costs
+ * them startup time. It is CommonJS, so it loads synchronously (redis() stays synchronous) and is the
+ * same module instance an `import` elsewhere gets.
+ */
+function loadRedis(): typeof import('ioredis').Redis {
+  return (createRequire(import.meta.url)('ioredis') as typeof import('ioredis')).Redis;
+}
+
 export function createAppContext(config: Config, overrides: ContextOverrides = {}): AppContext {
   const redactor = new Redactor(configSecrets(config));
   const logger = overrides.logger ?? createLogger({ level: config.logLevel, redactor });
@@ -68,6 +82,7 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
   const openRedis = (): Redis | undefined => {
     if (!config.redisUrl) return undefined;
     if (!redis) {
+      const Redis = loadRedis();
       redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
       // Connection trouble surfaces as failed commands; the events themselves are only worth a debug line.
       redis.on('error', (e: Error) => logger.debug('redis connection error', { error: e.message }));
@@ -80,12 +95,20 @@ export function createAppContext(config: Config, overrides: ContextOverrides = {
     redactor,
     clock,
     database() {
-      database ??= openDatabase({
-        databaseUrl: config.databaseUrl,
-        home: config.home,
-        lockWaitMs: config.lockWaitMs,
-      });
+      // Loaded on first use: a call the read model answers never loads the database code.
+      database ??= import('../db/client.js').then(({ openDatabase }) =>
+        openDatabase({
+          databaseUrl: config.databaseUrl,
+          home: config.home,
+          lockWaitMs: config.lockWaitMs,
+          // The status read model, refreshed by every process that had the embedded database open.
+          snapshot: async (db) => (await import('../ops/status-db.js')).computeStatusSnapshot(db),
+        }),
+      );
       return database;
+    },
+    snapshotHome() {
+      return config.databaseUrl || !ownsDatabase ? undefined : config.home;
     },
     keyring() {
       keyring ??= loadKeyring(config);

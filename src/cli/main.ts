@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { type AppContext, type ContextOverrides, createAppContext } from '../app/context.js';
+import type { AppContext, ContextOverrides } from '../app/context.js';
 import { databaseConnectionProblem, pgErrorOf, queryFailureText } from '../db/errors.js';
 import { type Actor, cliActor } from '../domain/actor.js';
 import { configSecrets, parseConfig } from '../lib/config.js';
@@ -14,7 +14,7 @@ import { Redactor } from '../lib/redact.js';
 import { flagsOf, parseFlags } from './args.js';
 import type { AnyCommand, CommandIO } from './command.js';
 import { visible } from './format.js';
-import { COMMANDS, findCommand, suggestCommand } from './registry.js';
+import { COMMANDS, loadCommand, suggestCommand } from './registry.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -45,11 +45,12 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
   }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? rest.find((a) => !a.startsWith('-')) : undefined;
-    const cmd = topic ? findCommand(topic) : undefined;
+    const cmd = topic ? await loadCommand(topic) : undefined;
     io.out(cmd ? commandHelp(cmd) : overview());
     return topic && !cmd ? 2 : 0;
   }
-  const command = findCommand(name);
+  // Only the module of the command being run is loaded (see registry.ts).
+  const command = await loadCommand(name);
   let context: AppContext | undefined = opts.context;
   try {
     if (!command) {
@@ -69,6 +70,8 @@ export async function main(argv: string[], env: Env, opts: MainOptions = {}): Pr
     const result = await command.run(
       {
         context: async () => {
+          // Loaded here, not at start: help and usage errors never pay for it.
+          const { createAppContext } = await import('../app/context.js');
           // Operators read the command's own output, errors included; structured logs stay quiet unless LOG_LEVEL asks.
           context ??= createAppContext(config, {
             logger: createLogger({

@@ -1,55 +1,173 @@
 import type { AnyCommand } from './command.js';
-import { actionLogCommand } from './commands/action-log.js';
-import { initCommand, migrateCommand, pauseAgentCommand, resumeAgentCommand } from './commands/admin.js';
-import { backtestCommand } from './commands/backtest.js';
-import { connectCommand } from './commands/connect.js';
-import { connectionsCommand, disconnectCommand } from './commands/connections.js';
-import { planActionsCommand, runNowCommand } from './commands/cycle.js';
-import { approveCommand, clearCommand, rejectCommand } from './commands/decide.js';
-import { demoCommand } from './commands/demo.js';
-import { seedSandboxCommand, verifyUseCasesCommand } from './commands/diagnostics.js';
-import { doctorCommand } from './commands/doctor.js';
-import { serveCommand } from './commands/serve.js';
-import { setupCommand } from './commands/setup.js';
-import { simCommand } from './commands/sim.js';
-import { statusCommand } from './commands/status.js';
-import { syncApprovalsCommand } from './commands/sync-approvals.js';
-import { workerCommand } from './commands/worker.js';
-import { executeActionsCommand, reconcileCommand, rollbackActionsCommand } from './commands/writes.js';
+
+/**
+ * What the CLI knows about a command before loading it: its name and one-line summary (enough for
+ * `metabuyer help`, "did you mean" and Slack's /metabuyer help), and how to load the module that
+ * defines it. A call imports only the module of the command it runs: `status` does not pay for Bolt,
+ * BullMQ or the simulator. The summary here is the command's own (a unit test holds them equal).
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<AnyCommand>;
+}
+
+const entry = (name: string, summary: string, load: () => Promise<AnyCommand>): CommandEntry => ({
+  name,
+  summary,
+  load,
+});
+
+const decision = (name: 'approve' | 'reject' | 'clear') =>
+  entry(
+    name,
+    `${name} actions of the active plan (the CLI twin of ${name.toUpperCase()} in the Slack thread)`,
+    async () => {
+      const m = await import('./commands/decide.js');
+      return { approve: m.approveCommand, reject: m.rejectCommand, clear: m.clearCommand }[name];
+    },
+  );
 
 /** Every command, in the order `metabuyer help` lists them. */
-export const COMMANDS: AnyCommand[] = [
-  initCommand,
-  connectCommand,
-  connectionsCommand,
-  disconnectCommand,
-  setupCommand,
-  doctorCommand,
-  verifyUseCasesCommand,
-  statusCommand,
-  runNowCommand,
-  planActionsCommand,
-  approveCommand,
-  rejectCommand,
-  clearCommand,
-  syncApprovalsCommand,
-  executeActionsCommand,
-  actionLogCommand,
-  rollbackActionsCommand,
-  reconcileCommand,
-  pauseAgentCommand,
-  resumeAgentCommand,
-  seedSandboxCommand,
-  backtestCommand,
-  simCommand,
-  serveCommand,
-  workerCommand,
-  demoCommand,
-  migrateCommand,
+export const COMMANDS: readonly CommandEntry[] = [
+  entry(
+    'init',
+    'create the embedded database, or migrate DATABASE_URL',
+    async () => (await import('./commands/admin.js')).initCommand,
+  ),
+  entry(
+    'connect',
+    'validate a Meta access token for an ad account and store it encrypted',
+    async () => (await import('./commands/connect.js')).connectCommand,
+  ),
+  entry(
+    'connections',
+    'each Meta connection: how it was made, token type, scopes, expiry, last renewal, health',
+    async () => (await import('./commands/connections.js')).connectionsCommand,
+  ),
+  entry(
+    'disconnect',
+    "forget an ad account's Meta credentials and halt its agent",
+    async () => (await import('./commands/connections.js')).disconnectCommand,
+  ),
+  entry(
+    'setup',
+    "show, then with --apply store, the agent's configuration",
+    async () => (await import('./commands/setup.js')).setupCommand,
+  ),
+  entry(
+    'doctor',
+    'check credentials, Meta reads, permissions, token expiry, database and Redis',
+    async () => (await import('./commands/doctor.js')).doctorCommand,
+  ),
+  entry(
+    'verify-use-cases',
+    'probe every Meta endpoint MetaBuyer needs (writes only as validate_only dry runs)',
+    async () => (await import('./commands/diagnostics.js')).verifyUseCasesCommand,
+  ),
+  entry(
+    'status',
+    'enabled, execution, interval, halted, environment, last and next run, token expiry',
+    async () => (await import('./commands/status.js')).statusCommand,
+  ),
+  entry(
+    'run-now',
+    'poll Meta now, store the snapshot, recommend',
+    async () => (await import('./commands/cycle.js')).runNowCommand,
+  ),
+  entry(
+    'plan-actions',
+    'build the plan of actions (A1, A2…) from the latest run',
+    async () => (await import('./commands/cycle.js')).planActionsCommand,
+  ),
+  decision('approve'),
+  decision('reject'),
+  decision('clear'),
+  entry(
+    'sync-approvals',
+    'read APPROVE / REJECT / CLEAR replies from the Slack approval thread',
+    async () => (await import('./commands/sync-approvals.js')).syncApprovalsCommand,
+  ),
+  entry(
+    'execute-actions',
+    'apply the approved actions of the active plan, each re-checked live first',
+    async () => (await import('./commands/writes.js')).executeActionsCommand,
+  ),
+  entry(
+    'action-log',
+    'the newest writes: who approved, who confirmed, before → after, outcome',
+    async () => (await import('./commands/action-log.js')).actionLogCommand,
+  ),
+  entry(
+    'rollback-actions',
+    'undo the newest applied writes inside the rollback window',
+    async () => (await import('./commands/writes.js')).rollbackActionsCommand,
+  ),
+  entry(
+    'reconcile',
+    'settle writes whose process died, from live state, and run abandoned confirmations again',
+    async () => (await import('./commands/writes.js')).reconcileCommand,
+  ),
+  entry(
+    'pause-agent',
+    'halt polling and execution, saying why',
+    async () => (await import('./commands/admin.js')).pauseAgentCommand,
+  ),
+  entry(
+    'resume-agent',
+    'resume polling and execution',
+    async () => (await import('./commands/admin.js')).resumeAgentCommand,
+  ),
+  entry(
+    'seed-sandbox',
+    'create a PAUSED test campaign, ad set, creative and ad in a sandbox ad account',
+    async () => (await import('./commands/diagnostics.js')).seedSandboxCommand,
+  ),
+  entry(
+    'backtest',
+    'replay the engine over each past day of a scenario: what would have fired, and when',
+    async () => (await import('./commands/backtest.js')).backtestCommand,
+  ),
+  entry(
+    'sim',
+    'serve a simulated Meta Graph API from a scenario file',
+    async () => (await import('./commands/sim.js')).simCommand,
+  ),
+  entry(
+    'serve',
+    'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT',
+    async () => (await import('./commands/serve.js')).serveCommand,
+  ),
+  entry(
+    'worker',
+    'run the job workers (scheduled polls, Slack reports) until SIGTERM/SIGINT',
+    async () => (await import('./commands/worker.js')).workerCommand,
+  ),
+  entry(
+    'demo',
+    'walk the whole cycle on the built-in simulator and a temporary embedded database',
+    async () => (await import('./commands/demo.js')).demoCommand,
+  ),
+  entry(
+    'migrate',
+    'apply database migrations',
+    async () => (await import('./commands/admin.js')).migrateCommand,
+  ),
 ];
 
-export function findCommand(name: string): AnyCommand | undefined {
+/** The entry named `name` (nothing is loaded). */
+export function findCommand(name: string): CommandEntry | undefined {
   return COMMANDS.find((c) => c.name === name);
+}
+
+/** The command named `name`, its module loaded; undefined when there is none. */
+export async function loadCommand(name: string): Promise<AnyCommand | undefined> {
+  return findCommand(name)?.load();
+}
+
+/** Every command, loaded (tests and tools that inspect every command's flags). */
+export function loadAllCommands(): Promise<AnyCommand[]> {
+  return Promise.all(COMMANDS.map((c) => c.load()));
 }
 
 /**

@@ -2,7 +2,6 @@ import type { Redis } from 'ioredis';
 import type { Database } from '../db/client.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../lib/logger.js';
-import { within } from './connection.js';
 import type { ScheduleSync } from './schedule-port.js';
 
 /**
@@ -19,9 +18,11 @@ export function lazyBullSchedules(deps: {
   let impl: Promise<ScheduleSync> | undefined;
   const load = () => {
     impl ??= (async () => {
-      const [{ Queue }, { BullPollSchedules }] = await Promise.all([
+      const [{ Queue }, { BullPollSchedules }, { within }] = await Promise.all([
         import('bullmq'),
         import('./poll-schedules.js'),
+        // Imports ioredis: loaded with BullMQ, not with the context.
+        import('./connection.js'),
       ]);
       const queue = new Queue('poll', { connection: deps.redis(), prefix: deps.prefix });
       // The context's connection reports its own trouble; commands fail with their own message.

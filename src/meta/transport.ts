@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
 import { appSecretProof } from '../lib/crypto.js';
 import { AppError } from '../lib/errors.js';
 import type { MetaConfig } from './config.js';
@@ -106,7 +106,8 @@ function flattenHeaders(h: AxiosResponse['headers']): Record<string, string> {
 export class GraphTransport {
   readonly config: MetaConfig;
   readonly governor: UsageGovernor;
-  private readonly http: AxiosInstance;
+  /** axios, loaded on the first call: a command that never calls Meta never pays for importing it. */
+  private http: Promise<AxiosInstance> | undefined;
   private readonly agents: { http: http.Agent; https: https.Agent };
   private sent = 0;
   private metaDateMs: number | undefined;
@@ -125,20 +126,26 @@ export class GraphTransport {
       http: new http.Agent({ keepAlive: true, maxSockets: 32 }),
       https: new https.Agent({ keepAlive: true, maxSockets: 32 }),
     };
-    this.http = axios.create({
-      timeout: config.timeoutMs,
-      // Every status comes back as a response; classification is ours, from Meta's error body.
-      validateStatus: () => true,
-      responseType: 'text',
-      transformResponse: [(d: unknown) => d],
-      transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
-      httpAgent: this.agents.http,
-      httpsAgent: this.agents.https,
-      maxContentLength: Number.POSITIVE_INFINITY,
-      maxBodyLength: Number.POSITIVE_INFINITY,
-      maxRedirects: 0,
-      headers: { 'User-Agent': 'metabuyer-meta-client' },
-    });
+  }
+
+  private client(): Promise<AxiosInstance> {
+    this.http ??= import('axios').then(({ default: axios }) =>
+      axios.create({
+        timeout: this.config.timeoutMs,
+        // Every status comes back as a response; classification is ours, from Meta's error body.
+        validateStatus: () => true,
+        responseType: 'text',
+        transformResponse: [(d: unknown) => d],
+        transitional: { clarifyTimeoutError: true, silentJSONParsing: false, forcedJSONParsing: false },
+        httpAgent: this.agents.http,
+        httpsAgent: this.agents.https,
+        maxContentLength: Number.POSITIVE_INFINITY,
+        maxBodyLength: Number.POSITIVE_INFINITY,
+        maxRedirects: 0,
+        headers: { 'User-Agent': 'metabuyer-meta-client' },
+      }),
+    );
+    return this.http;
   }
 
   /**
@@ -240,12 +247,13 @@ export class GraphTransport {
     const encoded = encodeParams(params).toString();
     const started = Date.now();
     let res: AxiosResponse<string>;
+    const http = await this.client();
     this.sent++;
     try {
       res =
         method === 'GET'
-          ? await this.http.request({ method, url: encoded ? `${url}?${encoded}` : url })
-          : await this.http.request({
+          ? await http.request({ method, url: encoded ? `${url}?${encoded}` : url })
+          : await http.request({
               method,
               url,
               data: encoded,

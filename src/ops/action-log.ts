@@ -7,6 +7,7 @@ import type { FollowupSummary } from '../domain/outcome-text.js';
 import { type AgentSelector, resolveFor } from './agent-scope.js';
 import { authorize } from './authorize.js';
 import { ensureFollowups, type FollowupRow, followupsOf, summaryOf } from './followups.js';
+import type { AgentEventEntry } from './status-facts.js';
 
 /**
  * How a logged write ended, in the words execute and rollback report: applied, skipped (stale or
@@ -122,14 +123,6 @@ export interface ActionLogResult {
   agentEvents: AgentEventEntry[];
 }
 
-export interface AgentEventEntry {
-  at: string;
-  kind: 'trip' | 'halt' | 'resume';
-  tripKind: string | null;
-  reason: string;
-  actor: string;
-}
-
 export function agentEventEntry(e: AgentEventRow): AgentEventEntry {
   return { at: e.at.toISOString(), kind: e.kind, tripKind: e.tripKind, reason: e.reason, actor: e.actor };
 }
@@ -193,3 +186,5 @@ export async function actionLog(
     })),
   };
 }
+
+export type { AgentEventEntry };

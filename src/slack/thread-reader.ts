@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import { z } from 'zod';
 import { AppError } from '../lib/errors.js';
 
@@ -33,19 +33,27 @@ const repliesPage = z.object({
 
 /** conversations.replies through Slack's Web API client, at SLACK_API_URL. */
 export class WebApiThreadReader implements SlackThreadReader {
-  private readonly client: WebClient;
+  /** Slack's client, loaded on the first read: building a context does not import it. */
+  private client: Promise<WebClient> | undefined;
 
-  constructor(opts: { botToken: string; apiUrl: string }) {
-    this.client = new WebClient(opts.botToken, { slackApiUrl: opts.apiUrl, retryConfig: { retries: 2 } });
+  constructor(private readonly opts: { botToken: string; apiUrl: string }) {}
+
+  private webClient(): Promise<WebClient> {
+    this.client ??= import('@slack/web-api').then(
+      ({ WebClient }) =>
+        new WebClient(this.opts.botToken, { slackApiUrl: this.opts.apiUrl, retryConfig: { retries: 2 } }),
+    );
+    return this.client;
   }
 
   async replies(channel: string, threadTs: string, oldestTs: string | undefined): Promise<ThreadReply[]> {
     const out: ThreadReply[] = [];
     let cursor: string | undefined;
+    const client = await this.webClient();
     do {
       let raw: unknown;
       try {
-        raw = await this.client.conversations.replies({
+        raw = await client.conversations.replies({
           channel,
           ts: threadTs,
           limit: 200,

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { flagsOf } from '../../../src/cli/args.js';
 import { main } from '../../../src/cli/main.js';
-import { COMMANDS, findCommand } from '../../../src/cli/registry.js';
+import { loadAllCommands } from '../../../src/cli/registry.js';
 
 async function cli(...argv: string[]) {
   let stdout = '';
@@ -28,6 +28,8 @@ async function cli(...argv: string[]) {
   );
   return { code, stdout, stderr };
 }
+
+const COMMANDS = await loadAllCommands();
 
 /** Every flag that takes a number: the placeholder says N. */
 const NUMERIC = COMMANDS.flatMap((c) =>
@@ -194,7 +196,7 @@ describe('help describes each command as it behaves', () => {
       }
     }
     expect(problems).toEqual([]);
-    expect(findCommand('setup')!.usage).toContain('--plan-ttl-hours N');
+    expect(COMMANDS.find((c) => c.name === 'setup')!.usage).toContain('--plan-ttl-hours N');
   });
 
   it('prints the package version for --version and version', async () => {
@@ -237,7 +239,7 @@ describe('the kill-switch flags of setup', () => {
       expect(r.code, argv.join(' ')).toBe(2);
       expect(JSON.parse(r.stdout).error).toMatchObject({ code: 'usage', message });
     }
-    expect(findCommand('setup')!.usage).toContain(
+    expect(COMMANDS.find((c) => c.name === 'setup')!.usage).toContain(
       '[--kill-switch on|off] [--kill-switch-pace N] [--kill-switch-failures N]',
     );
   });
