@@ -125,7 +125,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   ),
   entry(
     'backtest',
-    'replay the engine over each past day of a scenario: what would have fired, and when',
+    "replay the engine over past days (an agent's account, or a scenario): what would have fired, and how often it was right",
     async () => (await import('./commands/backtest.js')).backtestCommand,
   ),
   entry(
@@ -135,7 +135,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   ),
   entry(
     'serve',
-    'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT',
+    'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT, or over Socket Mode when SLACK_APP_TOKEN is set',
     async () => (await import('./commands/serve.js')).serveCommand,
   ),
   entry(

@@ -14,6 +14,7 @@ import { acquireHomeLock } from '../../../src/db/home-lock.js';
 import { invalidateHomeSnapshot, SNAPSHOT_FILE } from '../../../src/db/home-snapshot.js';
 import { cliActor } from '../../../src/domain/actor.js';
 import { ManualClock } from '../../../src/lib/clock.js';
+import { STATUS_SNAPSHOT_FORMAT } from '../../../src/ops/status-snapshot.js';
 import type { RunningSimulator } from '../../../src/sim/index.js';
 import { SCENARIO_NOW } from '../../support/ops-harness.js';
 import { APP_ID, APP_SECRET, SYSTEM_TOKEN, startSim } from '../../support/sim.js';
@@ -161,7 +162,9 @@ describe('status from the read model of an embedded home', () => {
 
   it('never answers from the read model while a process holds the home: it waits for the database', async () => {
     await ok('status');
-    expect(readFileSync(path.join(home, SNAPSHOT_FILE), 'utf8')).toContain('"format":1');
+    expect(readFileSync(path.join(home, SNAPSHOT_FILE), 'utf8')).toContain(
+      `"format":${STATUS_SNAPSHOT_FORMAT}`,
+    );
     const lock = await acquireHomeLock(home, { waitMs: 1_000 });
     try {
       const r = await cliWith({ METABUYER_LOCK_WAIT_SECONDS: '1' }, 'status', '--json');
