@@ -2,7 +2,8 @@
  * Slash-command ack latency over loopback: signed `/metabuyer status` requests, 50 at a time, sent by a
  * separate process (as Slack's servers are separate from ours) to our Slack app answering for a real,
  * configured agent (Bolt, our parsing, the agent lookup in PostgreSQL and the status rendering), and to
- * a bare Bolt app that only acks, on the same machine. Prints p50 / p99 / max; target p99 < 100 ms.
+ * a bare Bolt app that only acks, on the same machine. Prints p50 / p99 / max of the ack (target p99
+ * < 100 ms) and, for ours, of the private answer arriving at its response_url.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -85,11 +86,22 @@ export async function benchSlackAck(): Promise<void> {
     ];
     for (const [name, port, text] of runs) {
       const urls = Array.from({ length: CONCURRENCY * (ROUNDS + 1) }, () => slack.issueResponseUrl());
-      const times = await load(port, text, slack.teamId, urls);
-      times.sort((a, b) => a - b);
-      const q = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))]!.toFixed(1);
+      const sent = await load(port, text, slack.teamId, urls);
       console.log(
-        `${name.padEnd(30)} ${times.length} requests, ${CONCURRENCY} at a time: p50 ${q(0.5)} ms · p99 ${q(0.99)} ms · max ${times.at(-1)!.toFixed(1)} ms (target p99 < 100 ms)`,
+        `${name.padEnd(30)} ${sent.length} requests, ${CONCURRENCY} at a time: ack ${quantiles(sent.map((s) => s.ackMs))} (target p99 < 100 ms)`,
+      );
+      if (port === barePort) continue;
+      const ids = new Set(sent.map((x) => x.url.slice(x.url.lastIndexOf('/') + 1)));
+      const until = Date.now() + 60_000;
+      while (slack.responsePosts.filter((p) => ids.has(p.id)).length < ids.size && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+      const arrived = new Map(slack.responsePosts.map((p) => [p.id, p.at]));
+      const answers = sent.flatMap((s) => {
+        const at = arrived.get(s.url.slice(s.url.lastIndexOf('/') + 1));
+        return at === undefined ? [] : [at - s.sentAt];
+      });
+      console.log(
+        `${''.padEnd(30)} answer at its response_url: ${quantiles(answers)} (${answers.length}/${sent.length} answered)`,
       );
     }
   } finally {
@@ -109,7 +121,20 @@ async function cli(ctx: ReturnType<typeof createAppContext>, ...argv: string[]):
   if (code !== 0) throw new Error(`metabuyer ${argv.join(' ')} failed: ${errs.join('\n')}`);
 }
 
-async function load(port: number, text: string, team: string, urls: string[]): Promise<number[]> {
+interface Sent {
+  url: string;
+  sentAt: number;
+  ackMs: number;
+}
+
+function quantiles(values: number[]): string {
+  const v = [...values].sort((a, b) => a - b);
+  if (v.length === 0) return 'none';
+  const q = (p: number) => v[Math.min(v.length - 1, Math.floor(p * v.length))]!.toFixed(1);
+  return `p50 ${q(0.5)} ms · p99 ${q(0.99)} ms · max ${v.at(-1)!.toFixed(1)} ms`;
+}
+
+async function load(port: number, text: string, team: string, urls: string[]): Promise<Sent[]> {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'slack-ack-')), 'urls.json');
   writeFileSync(file, JSON.stringify(urls));
   const { stdout } = await promisify(execFile)(
@@ -130,5 +155,5 @@ async function load(port: number, text: string, team: string, urls: string[]): P
     ],
     { maxBuffer: 16 * 1024 * 1024 },
   );
-  return JSON.parse(stdout.trim()) as number[];
+  return JSON.parse(stdout.trim()) as Sent[];
 }

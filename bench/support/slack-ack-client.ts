@@ -1,7 +1,8 @@
 /**
  * The load side of the slack-ack benchmark, in its own process as Slack's servers are: signs
  * `/metabuyer <text>` slash commands as Slack does and sends `concurrency` at a time, `rounds` times,
- * after a warm-up. Prints one JSON line: every request's latency in milliseconds.
+ * after a warm-up. Prints one JSON line: for every request, its response_url, when it was sent
+ * (wall-clock milliseconds) and how long its ack took.
  * argv: url secret text concurrency rounds team channel user[,user…] response-urls-file (JSON array)
  */
 import { createHmac } from 'node:crypto';
@@ -14,8 +15,15 @@ const responseUrls = JSON.parse(readFileSync(urlsFile, 'utf8')) as string[];
 const userIds = users.split(',');
 let n = 0;
 
-async function one(): Promise<number> {
+interface Sent {
+  url: string;
+  sentAt: number;
+  ackMs: number;
+}
+
+async function one(): Promise<Sent> {
   const i = n++;
+  const responseUrl = responseUrls[i % responseUrls.length]!;
   const body = new URLSearchParams({
     token: 'deprecated-verification-token',
     team_id: team!,
@@ -28,12 +36,13 @@ async function one(): Promise<number> {
     text: text!,
     api_app_id: 'A0FAKEAPP1',
     is_enterprise_install: 'false',
-    response_url: responseUrls[i % responseUrls.length]!,
+    response_url: responseUrl,
     trigger_id: `bench.${i}`,
   }).toString();
   const ts = String(Math.floor(Date.now() / 1000));
   const sig = `v0=${createHmac('sha256', secret!).update(`v0:${ts}:${body}`).digest('hex')}`;
   const started = performance.now();
+  const sentAt = performance.timeOrigin + started;
   const res = await fetch(url!, {
     method: 'POST',
     headers: {
@@ -46,11 +55,11 @@ async function one(): Promise<number> {
   await res.text();
   const took = performance.now() - started;
   if (res.status !== 200) throw new Error(`ack failed: ${res.status}`);
-  return took;
+  return { url: responseUrl, sentAt, ackMs: took };
 }
 
 const burst = (k: number) => Promise.all(Array.from({ length: k }, one));
 await burst(Number(concurrency));
-const times: number[] = [];
+const times: Sent[] = [];
 for (let r = 0; r < Number(rounds); r++) times.push(...(await burst(Number(concurrency))));
 process.stdout.write(`${JSON.stringify(times)}\n`);

@@ -56,6 +56,8 @@ export interface ResponseUrlPost {
   id: string;
   body: Json;
   contentType: string;
+  /** When it arrived, in wall-clock milliseconds with sub-millisecond precision (comparable across processes). */
+  at: number;
 }
 
 export interface Fault {
@@ -501,7 +503,7 @@ export class FakeSlack {
       if (problems) return send(400, { ok: false, error: problems.error, errors: problems.errors });
     }
     entry.uses++;
-    this.responsePosts.push({ id, body, contentType });
+    this.responsePosts.push({ id, body, contentType, at: performance.timeOrigin + performance.now() });
     send(200, { ok: true });
   }
 
