@@ -201,10 +201,15 @@ export function judgeFollowup(input: {
   };
 }
 
+/** How long after a day its last purchases arrive, by the agent's conversion-lag profile. */
+function maxLagHours(agent: AgentRow): number {
+  return agentConfigOf(agent).conversionLag.reduce((m, p) => Math.max(m, p.hours), 0);
+}
+
 export interface SweepResult {
   created: number;
   evaluated: Array<{ id: string; actionLogId: string; horizon: Horizon; verdict: string; posted: boolean }>;
-  /** Due follow-ups waiting for a poll taken after their horizon. */
+  /** Due follow-ups waiting for a poll taken after their horizon, or for their days to mature. */
   waiting: number;
 }
 
@@ -273,6 +278,16 @@ export async function sweepFollowups(ctx: AppContext, opts: { agentId?: string }
       await crashIfAt(ctx.config.writePath.crashAt, 'followup_after_evaluate');
       const rolledBack = undone.has(write.id);
       const primary = detail.subjects[0]!.estimate;
+      // A 72 h or 7-day follow-up whose days after the write have not matured yet waits for them (up to
+      // the account's lag plus a day past its due time) rather than closing "not matured": its verdict
+      // would otherwise always be inconclusive under the default 72 h lag. The 24 h one is an early note.
+      if (!rolledBack && primary.reason === 'not_matured' && f.horizon !== '24h') {
+        const waitMs = (maxLagHours(agent) + 24) * 3_600_000;
+        if (run.startedAt.getTime() < f.dueAt.getTime() + waitMs) {
+          result.waiting++;
+          continue;
+        }
+      }
       const verdict = rolledBack ? 'inconclusive' : primary.verdict;
       const recorded = await record(db, f, {
         verdict,

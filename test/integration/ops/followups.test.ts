@@ -16,15 +16,19 @@ async function advance(h: OpsHarness, hours: number): Promise<void> {
   h.clock.advance(hours * 3_600_000);
 }
 
-/** An operator's world after approving and executing the plan: A1 pauses ad set 11, A2 raises ad set 12. */
-async function executedWorld(): Promise<OpsHarness> {
+/**
+ * An operator's world after approving and executing the plan: A1 pauses ad set 11, A2 raises ad set 12.
+ * The agent judges maturity by FAST_LAG unless told to keep the default profile (about 72 h).
+ */
+async function executedWorld(opts: { defaultLag?: boolean } = {}): Promise<OpsHarness> {
   const h = await startOpsHarness({ scenario: followupScenario(), now: FOLLOWUP_NOW });
   await h.onboard();
   const { db } = await h.ctx.database();
   const [agent] = await db.select().from(agents);
+  const lag = opts.defaultLag ? {} : { conversionLag: FAST_LAG };
   await db
     .update(agents)
-    .set({ config: { ...agent!.config, conversionLag: FAST_LAG, rollbackWindowHours: 120 } })
+    .set({ config: { ...agent!.config, ...lag, rollbackWindowHours: 120 } })
     .where(eq(agents.id, agent!.id));
   await expectOk(h.cli('run-now'));
   const plan = (await expectOk(h.cli('plan-actions', '--json'))).json().plan.actions;
@@ -118,4 +122,33 @@ describe('outcome follow-ups on the simulator', () => {
     // No worker posts in embedded mode: nothing is queued to be posted stale later.
     expect(await db.select().from(outbox).where(eq(outbox.topic, 'slack.followup'))).toHaveLength(0);
   }, 120_000);
+});
+
+describe('outcome follow-ups under the default conversion lag (about 72 h)', () => {
+  let h: OpsHarness;
+  beforeAll(async () => {
+    h = await executedWorld({ defaultLag: true });
+  }, 120_000);
+  afterAll(async () => h?.close());
+
+  it('keeps a 72 h follow-up waiting while its days mature, then judges it instead of closing it inconclusive', async () => {
+    await advance(h, 73);
+    await expectOk(h.cli('run-now'));
+    let raise = (await appliedEntries(h)).find((e) => e.entity_id === '12')!;
+    expect(followup(raise, '24h')).toMatchObject({
+      status: 'done',
+      verdict: 'inconclusive',
+      reason: 'not_matured',
+    });
+    expect(followup(raise, '72h')).toMatchObject({ status: 'due', verdict: null });
+
+    // Three more days: the days after the write have all their purchases.
+    await advance(h, 72);
+    await expectOk(h.cli('run-now'));
+    const entries = await appliedEntries(h);
+    raise = entries.find((e) => e.entity_id === '12')!;
+    const pause = entries.find((e) => e.entity_id === '11')!;
+    expect(followup(raise, '72h')).toMatchObject({ status: 'done', verdict: 'helped' });
+    expect(followup(pause, '72h')).toMatchObject({ status: 'done', verdict: 'hurt' });
+  }, 180_000);
 });
