@@ -82,8 +82,18 @@ export async function activitiesOfObjectsAfter(
   objectIds: readonly string[],
   after: Date,
 ): Promise<Activity[]> {
+  return (await objectRowsAfter(db, adAccountId, objectIds, after, false)).map(toActivity);
+}
+
+async function objectRowsAfter(
+  db: Db,
+  adAccountId: string,
+  objectIds: readonly string[],
+  after: Date,
+  outsideOnly: boolean,
+): Promise<AccountActivityRow[]> {
   if (objectIds.length === 0) return [];
-  const rows = await db
+  return db
     .select()
     .from(accountActivities)
     .where(
@@ -91,10 +101,10 @@ export async function activitiesOfObjectsAfter(
         eq(accountActivities.adAccountId, adAccountId),
         gt(accountActivities.eventTime, after),
         inArray(accountActivities.objectId, [...objectIds]),
+        outsideOnly ? ne(accountActivities.actorKind, 'us') : undefined,
       ),
     )
     .orderBy(asc(accountActivities.eventTime), asc(accountActivities.id));
-  return rows.map(toActivity);
 }
 
 function toActivity(r: AccountActivityRow): Activity {
@@ -124,19 +134,7 @@ export async function outsideActivitiesOfObjectsAfter(
   objectIds: readonly string[],
   after: Date,
 ): Promise<Array<{ activity: Activity; kind: ActorKind }>> {
-  if (objectIds.length === 0) return [];
-  const rows = await db
-    .select()
-    .from(accountActivities)
-    .where(
-      and(
-        eq(accountActivities.adAccountId, adAccountId),
-        gt(accountActivities.eventTime, after),
-        inArray(accountActivities.objectId, [...objectIds]),
-        ne(accountActivities.actorKind, 'us'),
-      ),
-    )
-    .orderBy(asc(accountActivities.eventTime), asc(accountActivities.id));
+  const rows = await objectRowsAfter(db, adAccountId, objectIds, after, true);
   return rows.map((r) => ({ activity: toActivity(r), kind: r.actorKind }));
 }
 
