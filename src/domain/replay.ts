@@ -50,13 +50,16 @@ export interface ReplayDay {
   summary: RunSummary;
   recommendations: Recommendation[];
   /** What the planner would have planned that day (rules in shadow plan nothing). */
-  plannedActions: Array<{
-    key: string;
-    type: string;
-    entityId: string;
-    from: string | number;
-    to: string | number;
-  }>;
+  plannedActions: PlannedActionSummary[];
+}
+
+/** One action a replayed day would have planned. */
+export interface PlannedActionSummary {
+  key: string;
+  type: string;
+  entityId: string;
+  from: string | number;
+  to: string | number;
 }
 
 export interface ReplayResult {

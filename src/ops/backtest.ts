@@ -6,6 +6,7 @@ import { buildPlan } from '../domain/planner.js';
 import { type PrecisionVerdict, precisionByRule, type RulePrecision } from '../domain/precision.js';
 import { recommend } from '../domain/recommend.js';
 import type { Recommendation } from '../domain/recommendation.js';
+import type { PlannedActionSummary } from '../domain/replay.js';
 import { type RunSummary, summarize } from '../domain/summary.js';
 import { DAY_MS } from '../lib/clock.js';
 import { AppError } from '../lib/errors.js';
@@ -33,13 +34,7 @@ export interface BacktestDay {
   window: { since: string; until: string };
   summary: RunSummary;
   recommendations: Recommendation[];
-  plannedActions: Array<{
-    key: string;
-    type: string;
-    entityId: string;
-    from: string | number;
-    to: string | number;
-  }>;
+  plannedActions: PlannedActionSummary[];
 }
 
 export interface BacktestResult {
