@@ -10,6 +10,7 @@ import {
 import { connectionById } from '../db/repos/connections.js';
 import { actionById, type PlanActionRow } from '../db/repos/plans.js';
 import { AppError, toAppError } from '../lib/errors.js';
+import { explainDrift } from './activities.js';
 import { crashSeams } from './crash-points.js';
 import { openAccessToken } from './credentials.js';
 import { show } from './execute-run.js';
@@ -58,6 +59,18 @@ export async function openRollbackRun(
   }
   const client = ctx.metaClient(openAccessToken(ctx, connection));
   const activeSeams = seams ?? crashSeams(ctx.config.writePath.crashAt);
+
+  /** Why a rollback is refused as stale, naming the outside change that explains it when one does. */
+  async function staleRefusal(observed: unknown, write: ActionLogRow): Promise<string> {
+    const base = staleReason(observed, write);
+    const why = await explainDrift(ctx, db, client, {
+      adAccountId: agent!.adAccountId,
+      currency: agent!.currency,
+      objectId: write.entityId,
+      after: write.at,
+    }).catch(() => null);
+    return why ? `${base} — ${why}` : base;
+  }
 
   return {
     agent,
@@ -140,7 +153,7 @@ export async function openRollbackRun(
         return { outcome: 'rolled_back', reason: outcome.note };
       case 'stale': {
         await settleAction(db, action.id, ['rolling_back'], 'applied', t, null);
-        return { outcome: 'refused', reason: staleReason(outcome.observed, write) };
+        return { outcome: 'refused', reason: await staleRefusal(outcome.observed, write) };
       }
       case 'failed':
         await settleAction(db, action.id, ['rolling_back'], 'applied', t, null);
@@ -208,7 +221,7 @@ export async function openRollbackRun(
       await settleAction(db, action.id, ['rolling_back'], 'applied', t, null);
       return { outcome: 'retry', reason: 'the previous rollback did not take effect' };
     }
-    const reason = staleReason(liveValue, write);
+    const reason = await staleRefusal(liveValue, write);
     await log('stale', keys.outcome, { observedValue: liveValue, reason });
     await settleAction(db, action.id, ['rolling_back'], 'applied', t, null);
     return { outcome: 'refused', reason };

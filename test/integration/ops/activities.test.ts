@@ -112,6 +112,21 @@ describe('who changed what', () => {
     );
   });
 
+  it('names the outside change when a rollback is refused because someone changed the object since', async () => {
+    await anHourLater();
+    const done = (await expectOk(h.cli('execute-actions', '--confirm', 'sandbox', '--json'))).json();
+    expect(done.applied).toBe(3);
+    await anHourLater();
+    await janeSets('12', { daily_budget: 13000 });
+    const rolled = (await h.cli('rollback-actions', '--confirm', 'sandbox', '--json')).json();
+    const refused = rolled.results.filter((r: Json) => r.outcome === 'refused');
+    expect(refused).toHaveLength(1);
+    expect(refused[0].reason).toMatch(
+      /^the object no longer holds what we wrote: live 13000, .* — changed by Jane Buyer \(person\) at 2026-11-20T17:00:00Z after this plan: Budget of ad set "Lookalike purchasers 1%" raised \$[\d.,]+ → \$130\.00/,
+    );
+    expect((await h.object('12')).daily_budget).toBe(13000);
+  });
+
   it('classifies our own writes as ours, never as outside changes', async () => {
     await anHourLater();
     const result = (await expectOk(h.cli('execute-actions', '--confirm', 'sandbox', '--json'))).json();
