@@ -96,6 +96,8 @@ export interface PollTripInput {
     type: 'set_status' | 'update_daily_budget';
     from: string | number;
     to: string | number;
+    /** Who the activity log says changed the object since, when it names anyone (e.g. "Jane (person)"). */
+    changedBy?: string | null;
   }>;
 }
 
@@ -176,7 +178,14 @@ export function flappingTrip(
   // The newest write of ours per object is what its value is judged against.
   const newest = new Map<string, PollTripInput['writesSincePreviousPoll'][number]>();
   for (const w of input.writesSincePreviousPoll) newest.set(`${w.entityId}:${w.type}`, w);
-  const undone: Array<{ log_id: string; entity_id: string; field: string; ours: unknown; now: unknown }> = [];
+  const undone: Array<{
+    log_id: string;
+    entity_id: string;
+    field: string;
+    ours: unknown;
+    now: unknown;
+    changed_by?: string;
+  }> = [];
   const names: string[] = [];
   for (const w of newest.values()) {
     const e = byId.get(w.entityId);
@@ -189,9 +198,11 @@ export function flappingTrip(
       field: w.type === 'set_status' ? 'status' : 'daily_budget',
       ours: w.to,
       now: value,
+      ...(w.changedBy ? { changed_by: w.changedBy } : {}),
     });
+    const by = w.changedBy ? `, by ${w.changedBy}` : '';
     names.push(
-      `${w.entityName ?? w.entityId} (${w.type === 'set_status' ? 'status' : 'daily budget'} back to ${value})`,
+      `${w.entityName ?? w.entityId} (${w.type === 'set_status' ? 'status' : 'daily budget'} back to ${value}${by})`,
     );
   }
   if (undone.length === 0) return null;

@@ -20,6 +20,7 @@ import {
 import type { Snapshot } from '../domain/snapshot.js';
 import type { AppError } from '../lib/errors.js';
 import { newId } from '../lib/ids.js';
+import { outsideChanges } from './activities.js';
 import { agentConfigOf } from './agent-config.js';
 
 /** Outbox topic of the one Slack message a trip posts in the agent's channel. */
@@ -159,15 +160,18 @@ export async function checkAfterPoll(
   if (agent.halted || !config.killSwitch.enabled) return null;
   const { db } = await ctx.database();
   const previous = await previousSucceededRun(db, agent.id, input.run);
-  const writesSincePreviousPoll = previous ? await ourStandingWrites(db, agent.id, previous.startedAt) : [];
+  const writesSincePreviousPoll = previous ? await ourStandingWrites(ctx, db, agent, previous.startedAt) : [];
   const trips = evaluatePollTrips({ snapshot, config, today: input.today, writesSincePreviousPoll });
   const day = input.today?.date ?? tripDay(snapshot.metaNow ?? snapshot.takenAt, snapshot.account.timezone);
   return fireTrips(ctx, agent, trips, day);
 }
 
-/** Applied writes of the executor after a moment that no rollback of ours undid, oldest first. */
-async function ourStandingWrites(db: Db, agentId: string, after: Date) {
-  const rows = await writesAfter(db, agentId, after);
+/**
+ * Applied writes of the executor after a moment that no rollback of ours undid, oldest first, each with
+ * who else changed its object since (from the activity log the poll just read), when anyone did.
+ */
+async function ourStandingWrites(ctx: AppContext, db: Db, agent: AgentRow, after: Date) {
+  const rows = await writesAfter(db, agent.id, after);
   const writes = rows.filter((r) => r.kind === 'execute');
   const undoneByUs = new Set(
     (
@@ -179,17 +183,26 @@ async function ourStandingWrites(db: Db, agentId: string, after: Date) {
       .filter((r) => r.event === 'applied' || r.event === 'reconciled')
       .map((r) => r.rollbackOf),
   );
-  return writes
-    .filter((w) => !undoneByUs.has(w.id))
-    .sort((a, b) => a.seq - b.seq)
-    .map((w) => ({
+  const standing = writes.filter((w) => !undoneByUs.has(w.id)).sort((a, b) => a.seq - b.seq);
+  const out = [];
+  for (const w of standing) {
+    const changes = await outsideChanges(ctx, db, {
+      adAccountId: agent.adAccountId,
+      currency: agent.currency,
+      objectIds: [w.entityId],
+      after: w.at,
+    }).catch(() => []);
+    out.push({
       logId: w.id,
       entityId: w.entityId,
       entityName: w.entityName,
       type: w.type,
       from: w.fromValue,
       to: w.toValue,
-    }));
+      changedBy: changes.at(-1)?.actor ?? null,
+    });
+  }
+  return out;
 }
 
 /** A poll that ended in Meta refusing the token or a permission trips the switch (kind `token`). */

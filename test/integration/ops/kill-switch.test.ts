@@ -34,6 +34,17 @@ describe('the kill switch', () => {
   }
 
   /** Trip fired once: one event of this kind, one Slack post, the agent halted by the kill switch. */
+  /** Ours and Meta's (the simulator's) together, so the activity log's times line up with our writes. */
+  async function bothClocksAnHourOn() {
+    const res = await fetch(`${h.sim.url}/__sim/clock`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ advance_hours: 1 }),
+    });
+    expect(res.status).toBe(200);
+    h.clock.advance(3_600_000);
+  }
+
   async function expectTrippedOnce(kind: string) {
     expect((await trips()).map((t) => t.trip_kind)).toEqual([kind]);
     const queued = await posts();
@@ -177,24 +188,30 @@ describe('the kill switch', () => {
     await expectOk(h.cli('run-now'));
     const plan = (await expectOk(h.cli('plan-actions', '--json'))).json().plan;
     await expectOk(h.cli('approve', 'ALL'));
-    h.clock.advance(60_000);
+    await bothClocksAnHourOn();
     const done = (await expectOk(h.cli('execute-actions', '--confirm', 'sandbox', '--json'))).json();
     expect(done.applied).toBe(plan.actions.length);
-    // Someone in Ads Manager puts one object back as it was before our write.
+    // An hour later, someone in Ads Manager puts one object back as it was before our write.
+    await bothClocksAnHourOn();
     const undone = plan.actions[0];
     await h.mutate(
       undone.entity_id,
       undone.type === 'set_status' ? { status: undone.from } : { daily_budget: undone.from },
     );
-    h.clock.advance(60_000);
+    await bothClocksAnHourOn();
     await expectOk(h.cli('run-now'));
     await expectTrippedOnce('flapping');
     expect((await agent()).halted_reason).toMatch(
-      /Someone else undid a write of MetaBuyer since the last poll/,
+      /Someone else undid a write of MetaBuyer since the last poll: .*back to .*, by Ads Manager User \(person\)\)/,
     );
     const event = (await rows(sql`select details from agent_events where kind = 'trip'`))[0];
     expect(event.details.undone).toEqual([
-      expect.objectContaining({ entity_id: undone.entity_id, ours: undone.to, now: undone.from }),
+      expect.objectContaining({
+        entity_id: undone.entity_id,
+        ours: undone.to,
+        now: undone.from,
+        changed_by: 'Ads Manager User (person)',
+      }),
     ]);
     await expectOk(h.cli('run-now'));
     await expectTrippedOnce('flapping');

@@ -109,6 +109,16 @@ describe('the flapping trip', () => {
     expect(trip.reason).toContain('Ad set 11 (daily budget back to 10000)');
   });
 
+  it('names who undid it when the activity log says', () => {
+    const snapshot = aboAccount().build();
+    const trip = flappingTrip({
+      snapshot,
+      writesSincePreviousPoll: [write({ changedBy: 'Jane Buyer (person)' })],
+    })!;
+    expect(trip.reason).toContain('Ad set 11 (daily budget back to 10000, by Jane Buyer (person))');
+    expect(trip.evidence).toMatchObject({ undone: [{ changed_by: 'Jane Buyer (person)' }] });
+  });
+
   it('is quiet when our value stands, someone moved it elsewhere, or our newest write is what stands', () => {
     const held = aboAccount().adset('12', '1', { dailyBudget: 12_000 }).build();
     expect(flappingTrip({ snapshot: held, writesSincePreviousPoll: [write({ entityId: '12' })] })).toBeNull();
