@@ -4,7 +4,7 @@ import type { AnyCommand } from './command.js';
  * What the CLI knows about a command before loading it: its name and one-line summary (enough for
  * `metabuyer help`, "did you mean" and Slack's /metabuyer help), and how to load the module that
  * defines it. A call imports only the module of the command it runs: `status` does not pay for Bolt,
- * BullMQ or the simulator. The summary here is the command's own (a unit test holds them equal).
+ * BullMQ or the simulator. The summary is kept here only; each command module takes its own from here.
  */
 export interface CommandEntry {
   readonly name: string;
@@ -200,4 +200,11 @@ export function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
+}
+
+/** A command's one-line summary, as `help` lists it (the command modules take theirs from here). */
+export function summaryOf(name: string): string {
+  const found = COMMANDS.find((c) => c.name === name);
+  if (!found) throw new Error(`no command named ${name} in the registry`);
+  return found.summary;
 }

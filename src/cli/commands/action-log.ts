@@ -4,11 +4,12 @@ import { type ActionLogResult, actionLog } from '../../ops/action-log.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 import { entity, localTime, shown, table } from '../format.js';
+import { summaryOf } from '../registry.js';
 import { showValue } from './values.js';
 
 export const actionLogCommand = defineCommand({
   name: 'action-log',
-  summary: 'the newest writes: who approved, who confirmed, before → after, outcome',
+  summary: summaryOf('action-log'),
   usage: 'metabuyer action-log [--limit N] [--ad-account ID] [--json]',
   flags: { limit: { type: 'string', placeholder: 'N', description: 'how many entries (1–500, default 20)' } },
   parse(values) {

@@ -5,12 +5,13 @@ import { initDatabase } from '../../ops/init.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
 import { shown } from '../format.js';
+import { summaryOf } from '../registry.js';
 
 const noFlags = z.object({ 'ad-account': z.string().optional() });
 
 export const initCommand = defineCommand({
   name: 'init',
-  summary: 'create the embedded database, or migrate DATABASE_URL',
+  summary: summaryOf('init'),
   usage: 'metabuyer init [--json]',
   noAdAccount: true,
   flags: {},
@@ -33,7 +34,7 @@ export const initCommand = defineCommand({
 export const migrateCommand = defineCommand({
   ...initCommand,
   name: 'migrate',
-  summary: 'apply database migrations',
+  summary: summaryOf('migrate'),
   usage: 'metabuyer migrate [--json]',
 });
 
@@ -44,7 +45,7 @@ function haltText(r: HaltResult): string {
 
 export const pauseAgentCommand = defineCommand({
   name: 'pause-agent',
-  summary: 'halt polling and execution, saying why',
+  summary: summaryOf('pause-agent'),
   usage: 'metabuyer pause-agent --reason "…" [--ad-account ID] [--json]',
   flags: {
     reason: {
@@ -72,7 +73,7 @@ export const pauseAgentCommand = defineCommand({
 
 export const resumeAgentCommand = defineCommand({
   name: 'resume-agent',
-  summary: 'resume polling and execution',
+  summary: summaryOf('resume-agent'),
   usage: 'metabuyer resume-agent [--ad-account ID] [--json]',
   flags: {},
   parse(values) {

@@ -8,11 +8,11 @@ import { runSummaryLine } from '../../ops/run-now.js';
 import { targetCpaFlag, targetRoasFlag, validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 import { dateRange, entity, plural, table } from '../format.js';
+import { summaryOf } from '../registry.js';
 
 export const backtestCommand = defineCommand({
   name: 'backtest',
-  summary:
-    "replay the engine over past days (an agent's account, or a scenario): what would have fired, and how often it was right",
+  summary: summaryOf('backtest'),
   usage:
     'metabuyer backtest [--scenario FILE] [--days N] [--target-cpa N] [--target-roas N] [--date-preset P] [--horizon N] [--ad-account ID] [--json]',
   flags: {

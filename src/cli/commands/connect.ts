@@ -4,12 +4,13 @@ import { connect } from '../../ops/connect.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
 import { shown } from '../format.js';
+import { summaryOf } from '../registry.js';
 
 const digits = (what: string) => z.string().regex(/^\d{1,20}$/, `must be a numeric ${what} id`);
 
 export const connectCommand = defineCommand({
   name: 'connect',
-  summary: 'validate a Meta access token for an ad account and store it encrypted',
+  summary: summaryOf('connect'),
   usage:
     'metabuyer connect --access-token T --ad-account ID [--env sandbox|live] [--business-id ID] [--page-id ID] [--instagram-actor-id ID] [--app-id ID] [--token-mode user|system_user] [--json]',
   flags: {

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { disconnect, listConnections } from '../../ops/connections.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 export const connectionsCommand = defineCommand({
   name: 'connections',
   noAdAccount: true,
-  summary: 'each Meta connection: how it was made, token type, scopes, expiry, last renewal, health',
+  summary: summaryOf('connections'),
   usage: 'metabuyer connections [--json]',
   flags: {},
   parse(values) {
@@ -48,7 +49,7 @@ const REVOKE_NOTE =
 
 export const disconnectCommand = defineCommand({
   name: 'disconnect',
-  summary: "forget an ad account's Meta credentials and halt its agent",
+  summary: summaryOf('disconnect'),
   usage: 'metabuyer disconnect --ad-account ID [--json]',
   flags: {},
   parse(values) {

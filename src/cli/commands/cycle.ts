@@ -7,13 +7,14 @@ import { type RunNowResult, runNow, runNowJson } from '../../ops/run-now.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
 import { dateRange, entity, localTime, plural, shown, table } from '../format.js';
+import { summaryOf } from '../registry.js';
 import { showValue } from './values.js';
 
 const scope = z.object({ 'ad-account': z.string().optional() });
 
 export const runNowCommand = defineCommand({
   name: 'run-now',
-  summary: 'poll Meta now, store the snapshot, recommend',
+  summary: summaryOf('run-now'),
   usage: 'metabuyer run-now [--ad-account ID] [--json]',
   flags: {},
   parse(values) {
@@ -109,7 +110,7 @@ function changesText(r: RunNowResult): string[] {
 
 export const planActionsCommand = defineCommand({
   name: 'plan-actions',
-  summary: 'build the plan of actions (A1, A2…) from the latest run',
+  summary: summaryOf('plan-actions'),
   usage: 'metabuyer plan-actions [--ad-account ID] [--json]',
   flags: {},
   parse(values) {

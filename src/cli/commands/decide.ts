@@ -5,6 +5,7 @@ import { UsageError } from '../../lib/errors.js';
 import { type DecideResult, decide, MAX_REASON } from '../../ops/decide.js';
 import { validateFlags } from '../args.js';
 import { type Command, defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 interface DecideInput {
   keys: string[] | 'ALL';
@@ -19,7 +20,7 @@ function decisionCommand(decision: Decision): Command<DecideInput, DecideResult>
   const usage = `metabuyer ${decision} KEY… | ALL [--plan ID] [--reason TEXT] [--ad-account ID] [--json]`;
   return defineCommand({
     name: decision,
-    summary: `${decision} actions of the active plan (the CLI twin of ${decision.toUpperCase()} in the Slack thread)`,
+    summary: summaryOf(decision),
     usage,
     flags: {
       plan: {

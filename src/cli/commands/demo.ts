@@ -1,9 +1,10 @@
 import { UsageError } from '../../lib/errors.js';
 import { defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 export const demoCommand = defineCommand({
   name: 'demo',
-  summary: 'walk the whole cycle on the built-in simulator and a temporary embedded database',
+  summary: summaryOf('demo'),
   usage: 'metabuyer demo',
   rawOutput: true,
   noAdAccount: true,

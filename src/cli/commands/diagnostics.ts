@@ -3,6 +3,7 @@ import { SEED_LABEL, SEED_OBJECTS, seedSandbox } from '../../ops/seed-sandbox.js
 import { verifyUseCases } from '../../ops/verify-use-cases.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 const flagsSchema = z.object({
   'ad-account': z
@@ -25,7 +26,7 @@ const pageFlag = {
 
 export const verifyUseCasesCommand = defineCommand({
   name: 'verify-use-cases',
-  summary: 'probe every Meta endpoint MetaBuyer needs (writes only as validate_only dry runs)',
+  summary: summaryOf('verify-use-cases'),
   usage: 'metabuyer verify-use-cases [--page-id ID] [--ad-account ID] [--json]',
   flags: pageFlag,
   parse(values) {
@@ -57,7 +58,7 @@ export const verifyUseCasesCommand = defineCommand({
 
 export const seedSandboxCommand = defineCommand({
   name: 'seed-sandbox',
-  summary: 'create a PAUSED test campaign, ad set, creative and ad in a sandbox ad account',
+  summary: summaryOf('seed-sandbox'),
   usage: 'metabuyer seed-sandbox [--page-id ID] [--ad-account ID] [--json]',
   flags: pageFlag,
   parse(values) {

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { doctor } from '../../ops/doctor.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 export const doctorCommand = defineCommand({
   name: 'doctor',
-  summary: 'check credentials, Meta reads, permissions, token expiry, database and Redis',
+  summary: summaryOf('doctor'),
   usage: 'metabuyer doctor [--ad-account ID] [--json]',
   flags: {},
   parse(values) {

@@ -2,13 +2,13 @@ import { z } from 'zod';
 import { serveSettings } from '../../slack/serve-settings.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 /** Runs the Slack app until SIGTERM or SIGINT, then shuts down gracefully and exits 0. */
 export const serveCommand = defineCommand({
   name: 'serve',
   noAdAccount: true,
-  summary:
-    'run the Slack app (slash command, thread replies, buttons, modals, App Home) on PORT, or over Socket Mode when SLACK_APP_TOKEN is set',
+  summary: summaryOf('serve'),
   usage: 'metabuyer serve [--port N] [--json]',
   flags: { port: { type: 'string', placeholder: 'N', description: 'HTTP port (default: PORT, else 3000)' } },
   parse(values) {

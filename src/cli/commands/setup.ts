@@ -11,6 +11,7 @@ import {
 } from '../args.js';
 import { defineCommand } from '../command.js';
 import { block, money, shown } from '../format.js';
+import { summaryOf } from '../registry.js';
 
 const bool = z.enum(['true', 'false'], { message: 'must be true or false' }).transform((v) => v === 'true');
 const int = wholeNumberFlag;
@@ -135,7 +136,7 @@ const flagsSchema = z.object({
 
 export const setupCommand = defineCommand({
   name: 'setup',
-  summary: "show, then with --apply store, the agent's configuration",
+  summary: summaryOf('setup'),
   usage:
     'metabuyer setup [--apply] [--target-cpa N] [--target-roas N] [--date-preset P] [--attribution-window W] [--source-of-truth meta] [--slack-target channel:C…] [--execution-enabled true|false] [--interval-seconds N] [--rollback-window-hours N] [--plan-ttl-hours N] [--operators U1,U2] [--approvers U3] [--slack-workspace T…] [--max-budget-change-pct N] [--max-actions N] [--approval-waiver-pct N] [--protect-ids ID,ID] [--protect-names "*brand*"] [--shadow-rules RULE,RULE] [--min-precision RULE=PCT,…] [--min-precision-cases N] [--kill-switch on|off] [--kill-switch-pace N] [--kill-switch-failures N] [--ad-account ID] [--json]',
   flags: {

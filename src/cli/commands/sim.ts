@@ -2,10 +2,11 @@ import { z } from 'zod';
 import { AppError } from '../../lib/errors.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 export const simCommand = defineCommand({
   name: 'sim',
-  summary: 'serve a simulated Meta Graph API from a scenario file',
+  summary: summaryOf('sim'),
   usage: 'metabuyer sim --scenario FILE [--port N] [--latency-ms N] [--json]',
   noAdAccount: true,
   flags: {

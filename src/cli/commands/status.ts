@@ -4,6 +4,7 @@ import { type StatusResult, status } from '../../ops/status.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
 import { block, localTime, money, shown } from '../format.js';
+import { summaryOf } from '../registry.js';
 
 function every(seconds: number): string {
   if (seconds % 3600 === 0) return `every ${seconds / 3600} h`;
@@ -26,7 +27,7 @@ function nextRun(r: StatusResult): string {
 
 export const statusCommand = defineCommand({
   name: 'status',
-  summary: 'enabled, execution, interval, halted, environment, last and next run, token expiry',
+  summary: summaryOf('status'),
   usage: 'metabuyer status [--ad-account ID] [--json]',
   flags: {},
   parse(values) {

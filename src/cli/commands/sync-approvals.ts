@@ -4,10 +4,11 @@ import { syncApprovals } from '../../ops/sync-approvals.js';
 import { validateFlags } from '../args.js';
 import { defineCommand } from '../command.js';
 import { shown } from '../format.js';
+import { summaryOf } from '../registry.js';
 
 export const syncApprovalsCommand = defineCommand({
   name: 'sync-approvals',
-  summary: 'read APPROVE / REJECT / CLEAR replies from the Slack approval thread',
+  summary: summaryOf('sync-approvals'),
   usage: 'metabuyer sync-approvals [--ad-account ID] [--json]',
   flags: {},
   parse(values) {

@@ -4,6 +4,7 @@ import { createLogger } from '../../lib/logger.js';
 import { WorkerMetrics } from '../../worker/metrics.js';
 import { startWorker } from '../../worker/worker.js';
 import { defineCommand } from '../command.js';
+import { summaryOf } from '../registry.js';
 
 const USAGE = 'metabuyer worker [--json]';
 
@@ -37,7 +38,7 @@ function stopSignals(): { first: Promise<string>; second: Promise<string>; dispo
 export const workerCommand = defineCommand({
   name: 'worker',
   noAdAccount: true,
-  summary: 'run the job workers (scheduled polls, Slack reports) until SIGTERM/SIGINT',
+  summary: summaryOf('worker'),
   usage: USAGE,
   flags: {},
   parse: () => ({}),

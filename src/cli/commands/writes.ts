@@ -6,6 +6,7 @@ import { executeActions, rollbackActions } from '../../ops/write-commands.js';
 import { validateFlags, wholeNumberFlag } from '../args.js';
 import { defineCommand } from '../command.js';
 import { entity, shown } from '../format.js';
+import { summaryOf } from '../registry.js';
 import { showValue } from './values.js';
 
 /** What a skip reason means, in words. */
@@ -24,7 +25,7 @@ const limit = (max: number, dflt: number) => wholeNumberFlag(1, max).default(dfl
 
 export const executeActionsCommand = defineCommand({
   name: 'execute-actions',
-  summary: 'apply the approved actions of the active plan, each re-checked live first',
+  summary: summaryOf('execute-actions'),
   usage: 'metabuyer execute-actions --confirm sandbox|live [--plan ID] [--ad-account ID] [--json]',
   flags: {
     confirm: {
@@ -106,7 +107,7 @@ export const executeActionsCommand = defineCommand({
 
 export const rollbackActionsCommand = defineCommand({
   name: 'rollback-actions',
-  summary: 'undo the newest applied writes inside the rollback window',
+  summary: summaryOf('rollback-actions'),
   usage: 'metabuyer rollback-actions --confirm sandbox|live [--limit N] [--ad-account ID] [--json]',
   flags: {
     confirm: {
@@ -174,7 +175,7 @@ export const rollbackActionsCommand = defineCommand({
 
 export const reconcileCommand = defineCommand({
   name: 'reconcile',
-  summary: 'settle writes whose process died, from live state, and run abandoned confirmations again',
+  summary: summaryOf('reconcile'),
   usage: 'metabuyer reconcile [--ad-account ID] [--json]',
   flags: {},
   parse(values) {
