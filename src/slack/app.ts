@@ -33,7 +33,7 @@ import { slackInstallOptions, slackUninstallHandlers } from './oauth/install-opt
 import { publishQueue, publishReport } from './publish.js';
 import { startRoutesServer } from './routes-server.js';
 import { socketModeWithInstallError } from './serve-settings.js';
-import { handleSlash, precheckSlash, type SlashPlan } from './slash/handle-slash.js';
+import { handleSlash, precheckSlash, type SlashPlan, slashKindOf } from './slash/handle-slash.js';
 
 /** Slash commands worked on at once; the rest wait their turn (their acks are already sent). */
 const SLASH_WORK_CONCURRENCY = 4;
@@ -138,7 +138,9 @@ export async function startSlackApp(ctx: AppContext, opts: SlackAppOptions): Pro
       respond({ response_type: 'ephemeral', text: codeBlock(text) }).catch((e) =>
         log.warn('slash answer not delivered', { error: toAppError(e).message }),
       );
-    await slashWork(async () => {
+    // A confirmation modal must open within the 3 s its trigger_id lives: it never queues behind others.
+    const run: typeof slashWork = slashKindOf(command.text ?? '') === 'modal' ? (task) => task() : slashWork;
+    await run(async () => {
       const plan = await handleSlash(ctx, {
         teamId: command.team_id,
         channelId: command.channel_id,

@@ -66,6 +66,15 @@ export async function handleSlash(ctx: AppContext, req: SlashRequest): Promise<S
   }
 }
 
+/** The kind of command a slash text names (fast when it names none Slack runs: help, a typo). */
+export function slashKindOf(text: string): SlashKind {
+  try {
+    return SLASH_COMMANDS[tokenize(text)[0] ?? 'help'] ?? 'fast';
+  } catch {
+    return 'fast';
+  }
+}
+
 /**
  * What can be answered from the text alone, without the database: an unbalanced quote, an unknown
  * command, one that is not run from Slack. Null when the command needs its agent.
